@@ -1,0 +1,1 @@
+#include "sg_status.h"

@@ -1,0 +1,46 @@
+/*
+ * NAME
+ *	sg_ber 3h
+ * SUMMARY
+ *	BER length normalisation for libtasn1
+ * SYNOPSIS
+ *	#include "sg_ber.h"
+ *
+ *	sg_status sg_ber_definite(const uint8_t *in, size_t len,
+ *				  sg_buf *out, size_t *used);
+ * DESCRIPTION
+ *	libtasn1 decodes BER with definite lengths, including constructed
+ *	(chunked) strings, but not indefinite lengths, which OpenSSL -stream,
+ *	gpgsm and NSS all write. sg_ber_definite() reads one complete BER
+ *	element at the start of in and, when any element inside it has an
+ *	indefinite length, writes into out the same element with every
+ *	length definite and the end-of-contents markers removed. Nothing else
+ *	changes: tags, primitive contents and the constructed/primitive form
+ *	are kept. It needs no schema. When no indefinite length occurs, out
+ *	is left empty and the caller decodes in directly.
+ *
+ *	*used is set to the size of the element in the input. Bytes after
+ *	it are the caller's concern.
+ *
+ *	Cost: two linear passes; memory: out plus 8 bytes per constructed
+ *	element of indefinite length.
+ * DIAGNOSTICS
+ *	SG_REJECT with a sentence for truncated or malformed encodings,
+ *	lengths beyond the input, indefinite primitive elements and nesting
+ *	deeper than SG_BER_MAX_DEPTH.
+ */
+#ifndef SG_BER_H
+#define SG_BER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sg_buf.h"
+#include "sg_status.h"
+
+#define SG_BER_MAX_DEPTH 64
+
+sg_status sg_ber_definite(const uint8_t *in, size_t len, sg_buf *out,
+			  size_t *used);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * NAME
+ *	sg_buf 3
+ * SUMMARY
+ *	growable byte buffers
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sg_buf.h"
+#include "sg_mem.h"
+
+/* sg_buf_reserve - make room for extra more bytes (plus the NUL) */
+void	sg_buf_reserve(sg_buf *buf, size_t extra)
+{
+	size_t	need;
+	size_t	cap;
+
+	if (extra > SIZE_MAX - buf->len - 1)
+		need = SIZE_MAX;	/* sg_realloc will fail and exit */
+	else
+		need = buf->len + extra + 1;
+	if (need <= buf->cap)
+		return;
+	cap = buf->cap ? buf->cap : 64;
+	while (cap < need)
+		cap = (cap > SIZE_MAX / 2) ? need : cap * 2;
+	buf->data = sg_realloc(buf->data, cap);
+	buf->cap = cap;
+	buf->data[buf->len] = '\0';
+}
+
+/* sg_buf_append - append bytes */
+void	sg_buf_append(sg_buf *buf, const void *data, size_t len)
+{
+	sg_buf_reserve(buf, len);
+	if (len)
+		memcpy(buf->data + buf->len, data, len);
+	buf->len += len;
+	buf->data[buf->len] = '\0';
+}
+
+/* sg_buf_append_str - append a C string without its NUL */
+void	sg_buf_append_str(sg_buf *buf, const char *str)
+{
+	sg_buf_append(buf, str, strlen(str));
+}
+
+/* sg_buf_set_len - set the length after writing into reserved space */
+void	sg_buf_set_len(sg_buf *buf, size_t len)
+{
+	if (len == 0 && buf->data == NULL)
+		return;
+	if (len + 1 > buf->cap)
+		abort();		/* caller wrote past its reservation */
+	buf->len = len;
+	buf->data[len] = '\0';
+}
+
+/* sg_buf_reset - forget the contents, keep the memory */
+void	sg_buf_reset(sg_buf *buf)
+{
+	buf->len = 0;
+	if (buf->data)
+		buf->data[0] = '\0';
+}
+
+/* sg_buf_free - release the memory */
+void	sg_buf_free(sg_buf *buf)
+{
+	free(buf->data);
+	buf->data = NULL;
+	buf->len = buf->cap = 0;
+}
+
+/* sg_buf_wipe_free - clear the whole allocation, then release it */
+void	sg_buf_wipe_free(sg_buf *buf)
+{
+	sg_wipe_free(buf->data, buf->cap);
+	buf->data = NULL;
+	buf->len = buf->cap = 0;
+}
+
+/* sg_buf_read_fd - append everything readable from fd until EOF */
+sg_status sg_buf_read_fd(sg_buf *buf, int fd, size_t max_len)
+{
+	size_t	start = buf->len;
+	ssize_t	n;
+
+	for (;;) {
+		sg_buf_reserve(buf, 65536);
+		n = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return sg_status_make(SG_TEMPFAIL, "read error: %s",
+					      strerror(errno));
+		}
+		if (n == 0)
+			break;
+		buf->len += (size_t) n;
+		buf->data[buf->len] = '\0';
+		if (buf->len - start > max_len)
+			return sg_status_make(SG_REJECT,
+			      "input is larger than the limit of %zu bytes",
+					      max_len);
+	}
+	return sg_status_ok();
+}
+
+/* sg_buf_read_file - append a whole file; TEMPFAIL when it can't be read */
+sg_status sg_buf_read_file(sg_buf *buf, const char *path, size_t max_len)
+{
+	sg_status st;
+	int	fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return sg_status_make(SG_TEMPFAIL, "cannot open %s: %s",
+				      path, strerror(errno));
+	st = sg_buf_read_fd(buf, fd, max_len);
+	(void) close(fd);
+	if (!sg_status_is_ok(&st))
+		return sg_status_make(st.code, "%s: %s", path, st.text);
+	return st;
+}

@@ -1,0 +1,62 @@
+/*
+ * NAME
+ *	sg_buf 3h
+ * SUMMARY
+ *	growable byte buffers
+ * SYNOPSIS
+ *	#include "sg_buf.h"
+ *
+ *	sg_buf b = SG_BUF_INIT;
+ *	sg_buf_append(&b, data, len);
+ *	...
+ *	sg_buf_free(&b);
+ * DESCRIPTION
+ *	A buffer owns its bytes. Growth is geometric, so appending N bytes
+ *	costs O(N) in total. The data is always followed by one NUL byte that
+ *	is not counted in len, so text can be handed to string functions.
+ *	sg_buf_wipe_free() is for buffers that held secrets or plaintext.
+ */
+#ifndef SG_BUF_H
+#define SG_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sg_status.h"
+
+typedef struct sg_buf {
+	uint8_t *data;		/* NULL until the first byte arrives */
+	size_t	len;
+	size_t	cap;
+} sg_buf;
+
+#define SG_BUF_INIT { NULL, 0, 0 }
+
+/* sg_buf_reserve - make room for extra more bytes (plus the NUL) */
+void	sg_buf_reserve(sg_buf *buf, size_t extra);
+
+/* sg_buf_append - append bytes */
+void	sg_buf_append(sg_buf *buf, const void *data, size_t len);
+
+/* sg_buf_append_str - append a C string without its NUL */
+void	sg_buf_append_str(sg_buf *buf, const char *str);
+
+/* sg_buf_set_len - set the length after writing into reserved space */
+void	sg_buf_set_len(sg_buf *buf, size_t len);
+
+/* sg_buf_reset - forget the contents, keep the memory */
+void	sg_buf_reset(sg_buf *buf);
+
+/* sg_buf_free - release the memory */
+void	sg_buf_free(sg_buf *buf);
+
+/* sg_buf_wipe_free - clear the whole allocation, then release it */
+void	sg_buf_wipe_free(sg_buf *buf);
+
+/* sg_buf_read_fd - append everything readable from fd until EOF */
+sg_status sg_buf_read_fd(sg_buf *buf, int fd, size_t max_len);
+
+/* sg_buf_read_file - append a whole file; TEMPFAIL when it can't be read */
+sg_status sg_buf_read_file(sg_buf *buf, const char *path, size_t max_len);
+
+#endif

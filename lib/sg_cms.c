@@ -1,0 +1,882 @@
+/*
+ * NAME
+ *	sg_cms 3
+ * SUMMARY
+ *	CMS EnvelopedData and AuthEnvelopedData: encrypt and decrypt
+ * DESCRIPTION
+ *	Structure with libtasn1 (sg_asn1, sg_cms.asn), BER lengths with
+ *	sg_ber, key transport with sg_keytrans, bulk encryption with
+ *	sg_cipher. This file only maps between them.
+ * SECURITY
+ *	Everything read from a message is checked before use: versions,
+ *	algorithm identifiers and their parameters, IV, nonce and tag sizes.
+ *	The content-encryption key lives on the stack and is wiped on every
+ *	path. Decrypted bytes reach the caller only after the padding and
+ *	RSA checks (CBC) or the tag (GCM) passed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "sg_asn1.h"
+#include "sg_ber.h"
+#include "sg_certs.h"
+#include "sg_cms.h"
+#include "sg_mem.h"
+
+#define OID_DATA		"1.2.840.113549.1.7.1"
+#define OID_ENVELOPED		"1.2.840.113549.1.7.3"
+#define OID_AUTH_ENVELOPED	"1.2.840.113549.1.9.16.1.23"
+#define OID_RSA			"1.2.840.113549.1.1.1"
+#define OID_RSAES_OAEP		"1.2.840.113549.1.1.7"
+#define OID_MGF1		"1.2.840.113549.1.1.8"
+#define OID_PSPECIFIED		"1.2.840.113549.1.1.9"
+#define OID_SHA1		"1.3.14.3.2.26"
+#define OID_SHA256		"2.16.840.1.101.3.4.2.1"
+#define OID_SHA384		"2.16.840.1.101.3.4.2.2"
+#define OID_SHA512		"2.16.840.1.101.3.4.2.3"
+
+static const uint8_t sg_der_null[] = {0x05, 0x00};
+
+/* Largest RSA modulus we accept in an encryptedKey: 16384 bits. */
+#define SG_CMS_MAX_ENCKEY	2048
+#define SG_CMS_MAX_LABEL	256
+
+ /*
+  * Encryption.
+  */
+
+/* sg_cms_alg_der - DER of an AlgorithmIdentifier { oid, params } */
+static sg_status sg_cms_alg_der(const char *oid, const uint8_t *params,
+				size_t params_len, sg_buf *out)
+{
+	asn1_node alg = NULL;
+	sg_status st;
+
+	st = sg_asn1_create("AlgorithmIdentifier", &alg);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(alg, "algorithm", oid);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(alg, "parameters", params, params_len);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_encode(alg, out);
+	asn1_delete_structure(&alg);
+	return st;
+}
+
+/* sg_cms_oaep_params_der - RSAES-OAEP-params for SHA-256 (RFC 4055) */
+static sg_status sg_cms_oaep_params_der(sg_buf *out)
+{
+	asn1_node params = NULL;
+	sg_buf	sha = SG_BUF_INIT;
+	sg_status st;
+
+	st = sg_cms_alg_der(OID_SHA256, sg_der_null, sizeof(sg_der_null), &sha);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_create("RSAESOAEPParams", &params);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(params, "hashFunc.algorithm", OID_SHA256);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(params, "hashFunc.parameters", sg_der_null,
+				   sizeof(sg_der_null));
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(params, "maskGenFunc.algorithm",
+				       OID_MGF1);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(params, "maskGenFunc.parameters", sha.data,
+				   sha.len);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(params, "pSourceFunc", NULL, 0);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_encode(params, out);
+	asn1_delete_structure(&params);
+	sg_buf_free(&sha);
+	return st;
+}
+
+/* sg_cms_content_params_der - CBC IV or GCMParameters, as DER */
+static sg_status sg_cms_content_params_der(sg_cipher_id cipher,
+					   const uint8_t *iv, sg_buf *out)
+{
+	asn1_node params = NULL;
+	sg_status st;
+	size_t	iv_len = sg_cipher_iv_size(cipher);
+
+	if (sg_cipher_is_aead(cipher)) {
+		st = sg_asn1_create("GCMParameters", &params);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(params, "aesNonce", iv, iv_len);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write_str(params, "aesICVlen", "16");
+	} else {
+		st = sg_asn1_create("CBCParameter", &params);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(params, "", iv, iv_len);
+	}
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_encode(params, out);
+	asn1_delete_structure(&params);
+	return st;
+}
+
+/* sg_cms_write_ktri - append one KeyTransRecipientInfo for cert */
+static sg_status sg_cms_write_ktri(asn1_node ci, const char *base,
+				   const sg_cms_encrypt_opts *opts,
+				   gnutls_x509_crt_t cert, const uint8_t *cek,
+				   size_t cek_len)
+{
+	sg_keytrans_params kt = {opts->keytrans, SG_KEYTRANS_SHA256, NULL, 0};
+	char	path[160];
+	char	sub[200];
+	sg_buf	tmp = SG_BUF_INIT;
+	gnutls_datum_t issuer = {NULL, 0};
+	unsigned char id[128];
+	size_t	id_len = sizeof(id);
+	unsigned critical;
+	sg_status st;
+
+#define SUB(field) (snprintf(sub, sizeof(sub), "%s.%s", path, field), sub)
+
+	snprintf(path, sizeof(path), "%s.recipientInfos", base);
+	st = sg_asn1_write(ci, path, "NEW", 1);
+	if (!sg_status_is_ok(&st))
+		return st;
+	snprintf(path, sizeof(path), "%s.recipientInfos.?LAST", base);
+	st = sg_asn1_write_str(ci, path, "ktri");
+	if (!sg_status_is_ok(&st))
+		return st;
+	snprintf(path, sizeof(path), "%s.recipientInfos.?LAST.ktri", base);
+
+	if (opts->rid == SG_CMS_RID_SKI) {
+		if (gnutls_x509_crt_get_subject_key_id(cert, id, &id_len,
+						       &critical) < 0) {
+			char	desc[256];
+
+			sg_certs_describe(cert, desc, sizeof(desc));
+			return sg_status_make(SG_CONFIG, "certificate has no "
+				   "subjectKeyIdentifier (%s)", desc);
+		}
+		st = sg_asn1_write_str(ci, SUB("version"), "2");
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write_str(ci, SUB("rid"),
+					       "subjectKeyIdentifier");
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(ci, SUB("rid.subjectKeyIdentifier"),
+					   id, id_len);
+	} else {
+		if (gnutls_x509_crt_get_raw_issuer_dn(cert, &issuer) < 0
+		    || gnutls_x509_crt_get_serial(cert, id, &id_len) < 0) {
+			gnutls_free(issuer.data);
+			return sg_status_make(SG_CONFIG, "cannot read the "
+				     "certificate's issuer and serial number");
+		}
+		st = sg_asn1_write_str(ci, SUB("version"), "0");
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write_str(ci, SUB("rid"),
+					       "issuerAndSerialNumber");
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(ci,
+				   SUB("rid.issuerAndSerialNumber.issuer"),
+					   issuer.data, issuer.size);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(ci,
+			     SUB("rid.issuerAndSerialNumber.serialNumber"),
+					   id, id_len);
+		gnutls_free(issuer.data);
+	}
+	if (!sg_status_is_ok(&st))
+		return st;
+
+	if (opts->keytrans == SG_KEYTRANS_RSA_OAEP) {
+		st = sg_cms_oaep_params_der(&tmp);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write_str(ci,
+				    SUB("keyEncryptionAlgorithm.algorithm"),
+					       OID_RSAES_OAEP);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(ci,
+				   SUB("keyEncryptionAlgorithm.parameters"),
+					   tmp.data, tmp.len);
+	} else {
+		st = sg_asn1_write_str(ci,
+				    SUB("keyEncryptionAlgorithm.algorithm"),
+				       OID_RSA);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(ci,
+				   SUB("keyEncryptionAlgorithm.parameters"),
+					   sg_der_null, sizeof(sg_der_null));
+	}
+	if (sg_status_is_ok(&st)) {
+		sg_buf_reset(&tmp);
+		st = sg_keytrans_wrap(cert, &kt, cek, cek_len, &tmp);
+	}
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(ci, SUB("encryptedKey"), tmp.data, tmp.len);
+	sg_buf_free(&tmp);
+	return st;
+#undef SUB
+}
+
+/* sg_cms_encrypt - envelope content for certs; appends DER to out */
+sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
+			 gnutls_x509_crt_t const *certs, size_t ncerts,
+			 const uint8_t *content, size_t len, sg_buf *out)
+{
+	const bool aead = sg_cipher_is_aead(opts->cipher);
+	const char *eci = aead ? "content.authEncryptedContentInfo"
+		: "content.encryptedContentInfo";
+	const size_t cek_len = sg_cipher_key_size(opts->cipher);
+	uint8_t	cek[SG_CIPHER_MAX_KEY];
+	uint8_t	iv[SG_CIPHER_MAX_IV];
+	uint8_t	tag[SG_CIPHER_GCM_TAG];
+	asn1_node ci = NULL;
+	sg_buf	ct = SG_BUF_INIT;
+	sg_buf	params = SG_BUF_INIT;
+	char	path[160];
+	sg_status st;
+	size_t	i;
+
+	if (!sg_cipher_can_encrypt(opts->cipher))
+		return sg_status_make(SG_CONFIG, "cipher %s is not allowed for "
+				      "encryption", sg_cipher_name(opts->cipher));
+	if (ncerts == 0)
+		return sg_status_make(SG_INTERNAL, "no recipient certificate");
+	if (gnutls_rnd(GNUTLS_RND_KEY, cek, cek_len) < 0
+	    || gnutls_rnd(GNUTLS_RND_NONCE, iv, sg_cipher_iv_size(opts->cipher))
+	    < 0)
+		return sg_status_make(SG_TEMPFAIL, "random number generator "
+				      "failed");
+
+	st = sg_asn1_create(aead ? "AuthEnvelopedContentInfo"
+			    : "EnvelopedContentInfo", &ci);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+	st = sg_asn1_write_str(ci, "contentType",
+			       aead ? OID_AUTH_ENVELOPED : OID_ENVELOPED);
+	/* RFC 5652 6.1: version 0 when every ktri is version 0, else 2. */
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(ci, "content.version",
+				       (aead || opts->rid == SG_CMS_RID_ISSUER_SERIAL)
+				       ? "0" : "2");
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(ci, "content.originatorInfo", NULL, 0);
+	for (i = 0; sg_status_is_ok(&st) && i < ncerts; i++)
+		st = sg_cms_write_ktri(ci, "content", opts, certs[i], cek,
+				       cek_len);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+
+	/* Content encryption. The ciphertext is copied into the tree. */
+	if (aead) {
+		sg_buf_append(&ct, content, len);
+		st = sg_cipher_gcm_encrypt(opts->cipher, cek, iv, NULL, 0,
+					   ct.data, ct.len, tag);
+	} else {
+		st = sg_cipher_cbc_encrypt(opts->cipher, cek, iv, content, len,
+					   &ct);
+	}
+	if (sg_status_is_ok(&st))
+		st = sg_cms_content_params_der(opts->cipher, iv, &params);
+	snprintf(path, sizeof(path), "%s.contentType", eci);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(ci, path, OID_DATA);
+	snprintf(path, sizeof(path), "%s.contentEncryptionAlgorithm.algorithm",
+		 eci);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(ci, path, sg_cipher_oid(opts->cipher));
+	snprintf(path, sizeof(path),
+		 "%s.contentEncryptionAlgorithm.parameters", eci);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(ci, path, params.data, params.len);
+	snprintf(path, sizeof(path), "%s.encryptedContent", eci);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(ci, path, ct.data ? ct.data : iv, ct.len);
+	sg_buf_free(&ct);
+	if (sg_status_is_ok(&st) && aead) {
+		st = sg_asn1_write(ci, "content.authAttrs", NULL, 0);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(ci, "content.mac", tag, sizeof(tag));
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(ci, "content.unauthAttrs", NULL, 0);
+	} else if (sg_status_is_ok(&st)) {
+		st = sg_asn1_write(ci, "content.unprotectedAttrs", NULL, 0);
+	}
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_encode(ci, out);
+
+cleanup:
+	sg_wipe(cek, sizeof(cek));
+	sg_buf_free(&ct);
+	sg_buf_free(&params);
+	asn1_delete_structure(&ci);
+	return st;
+}
+
+ /*
+  * Decryption.
+  */
+
+/* One RecipientInfo that names one of our keys, with what it takes. */
+typedef struct sg_cms_attempt {
+	size_t	key_index;
+	sg_cms_rid rid;
+	sg_keytrans_params kt;
+	uint8_t	label[SG_CMS_MAX_LABEL];
+	uint8_t	enc[SG_CMS_MAX_ENCKEY];
+	size_t	enc_len;
+} sg_cms_attempt;
+
+typedef struct sg_cms_msg {
+	asn1_node ci;
+	const char *eci;	/* path of the (auth)encryptedContentInfo */
+	sg_cms_info *info;
+	uint8_t	iv[SG_CIPHER_MAX_IV];
+	size_t	tag_len;
+	uint8_t	tag[SG_CIPHER_GCM_TAG];
+	sg_buf	aad;		/* DER of authAttrs, with the SET tag */
+	sg_cms_attempt attempts[SG_CMS_MAX_ATTEMPTS];
+	size_t	nattempts;
+} sg_cms_msg;
+
+/* sg_cms_peek_type - the contentType of a DER ContentInfo, or UNKNOWN */
+static sg_cms_kind sg_cms_peek_type(const uint8_t *der, size_t len)
+{
+	char	oid[SG_ASN1_OID_MAX];
+	long	body;
+	int	hdr, tag_len, oid_len;
+	unsigned char cls;
+	unsigned long tag;
+	int	ilen = len > 0x7fffffff ? 0x7fffffff : (int) len;
+
+	if (asn1_get_tag_der(der, ilen, &cls, &tag_len, &tag) != ASN1_SUCCESS
+	    || cls != ASN1_CLASS_STRUCTURED || tag != ASN1_TAG_SEQUENCE)
+		return SG_CMS_KIND_UNKNOWN;
+	body = asn1_get_length_der(der + tag_len, ilen - tag_len, &hdr);
+	if (body < 0)
+		return SG_CMS_KIND_UNKNOWN;
+	der += tag_len + hdr;
+	ilen -= tag_len + hdr;
+	if (ilen < 2 || der[0] != 0x06)
+		return SG_CMS_KIND_UNKNOWN;
+	if (asn1_get_object_id_der(der + 1, ilen - 1, &oid_len, oid,
+				   sizeof(oid)) != ASN1_SUCCESS)
+		return SG_CMS_KIND_UNKNOWN;
+	if (strcmp(oid, OID_ENVELOPED) == 0)
+		return SG_CMS_KIND_ENVELOPED;
+	if (strcmp(oid, OID_AUTH_ENVELOPED) == 0)
+		return SG_CMS_KIND_AUTH_ENVELOPED;
+	return SG_CMS_KIND_UNKNOWN;
+}
+
+/* sg_cms_hash_by_oid - an OAEP hash by OID */
+static bool sg_cms_hash_by_oid(const char *oid, sg_keytrans_hash *hash)
+{
+	if (strcmp(oid, OID_SHA1) == 0)
+		*hash = SG_KEYTRANS_SHA1;
+	else if (strcmp(oid, OID_SHA256) == 0)
+		*hash = SG_KEYTRANS_SHA256;
+	else if (strcmp(oid, OID_SHA384) == 0)
+		*hash = SG_KEYTRANS_SHA384;
+	else if (strcmp(oid, OID_SHA512) == 0)
+		*hash = SG_KEYTRANS_SHA512;
+	else
+		return false;
+	return true;
+}
+
+/* sg_cms_hash_alg - hash AlgorithmIdentifier (NULL or absent params) */
+static bool sg_cms_hash_alg(asn1_node node, const char *path,
+			    sg_keytrans_hash *hash)
+{
+	char	p[96];
+	char	oid[SG_ASN1_OID_MAX];
+	uint8_t	param[4];
+	size_t	len;
+
+	snprintf(p, sizeof(p), "%s%salgorithm", path, *path ? "." : "");
+	if (!sg_asn1_read_str(node, p, oid, sizeof(oid))
+	    || !sg_cms_hash_by_oid(oid, hash))
+		return false;
+	snprintf(p, sizeof(p), "%s%sparameters", path, *path ? "." : "");
+	if (!sg_asn1_present(node, p))
+		return true;
+	return sg_asn1_read_small(node, p, param, sizeof(param), &len)
+		&& len == sizeof(sg_der_null)
+		&& memcmp(param, sg_der_null, len) == 0;
+}
+
+/* sg_cms_oaep_params - parse RSAES-OAEP-params, applying the defaults */
+static sg_status sg_cms_oaep_params(const uint8_t *der, size_t len,
+				    sg_cms_attempt *at)
+{
+	asn1_node p = NULL;
+	asn1_node mgf = NULL;
+	sg_buf	buf = SG_BUF_INIT;
+	sg_keytrans_hash mgf_hash = SG_KEYTRANS_SHA1;
+	char	oid[SG_ASN1_OID_MAX];
+	sg_status st;
+
+	at->kt.alg = SG_KEYTRANS_RSA_OAEP;
+	at->kt.hash = SG_KEYTRANS_SHA1;
+	at->kt.label = NULL;
+	at->kt.label_len = 0;
+	if (len == 0 || (len == 2 && memcmp(der, sg_der_null, 2) == 0))
+		return sg_status_ok();	/* absent or NULL: all defaults */
+	st = sg_asn1_decode("RSAESOAEPParams", der, len, &p);
+	if (!sg_status_is_ok(&st))
+		return st;
+	st = sg_status_make(SG_REJECT, "unsupported RSAES-OAEP parameters");
+	if (sg_asn1_present(p, "hashFunc")
+	    && !sg_cms_hash_alg(p, "hashFunc", &at->kt.hash))
+		goto cleanup;
+	if (sg_asn1_present(p, "maskGenFunc")) {
+		if (!sg_asn1_read_str(p, "maskGenFunc.algorithm", oid,
+				      sizeof(oid))
+		    || strcmp(oid, OID_MGF1) != 0
+		    || !sg_asn1_read(p, "maskGenFunc.parameters", &buf)) {
+			st = sg_status_make(SG_REJECT,
+					 "unsupported RSAES-OAEP mask function");
+			goto cleanup;
+		}
+		st = sg_asn1_decode("AlgorithmIdentifier", buf.data, buf.len,
+				    &mgf);
+		if (!sg_status_is_ok(&st))
+			goto cleanup;
+		st = sg_status_make(SG_REJECT,
+				    "unsupported RSAES-OAEP parameters");
+		if (!sg_cms_hash_alg(mgf, "", &mgf_hash))
+			goto cleanup;
+		asn1_delete_structure(&mgf);
+	}
+	/* libgcrypt uses one hash for both; so do all known producers. */
+	if (mgf_hash != at->kt.hash) {
+		st = sg_status_make(SG_REJECT, "RSAES-OAEP with different hash "
+				    "and MGF1 hash is not supported");
+		goto cleanup;
+	}
+	if (sg_asn1_present(p, "pSourceFunc")) {
+		if (!sg_asn1_read_str(p, "pSourceFunc.algorithm", oid,
+				      sizeof(oid))
+		    || strcmp(oid, OID_PSPECIFIED) != 0
+		    || !sg_asn1_read(p, "pSourceFunc.parameters", &buf))
+			goto cleanup;
+		/* The label is an OCTET STRING, like a CBC IV. */
+		st = sg_asn1_decode("CBCParameter", buf.data, buf.len, &mgf);
+		if (!sg_status_is_ok(&st))
+			goto cleanup;
+		st = sg_status_make(SG_REJECT, "RSAES-OAEP label too long");
+		if (!sg_asn1_read_small(mgf, "", at->label, sizeof(at->label),
+					&at->kt.label_len))
+			goto cleanup;
+		at->kt.label = at->kt.label_len ? at->label : NULL;
+	}
+	st = sg_status_ok();
+
+cleanup:
+	asn1_delete_structure(&p);
+	asn1_delete_structure(&mgf);
+	sg_buf_free(&buf);
+	return st;
+}
+
+/* sg_cms_strip_zeros - skip leading zero octets of an INTEGER's value */
+static void sg_cms_strip_zeros(const uint8_t **p, size_t *len)
+{
+	while (*len > 1 && **p == 0) {
+		++*p;
+		--*len;
+	}
+}
+
+/* sg_cms_rid_matches - does the ktri's rid name cert? */
+static bool sg_cms_rid_matches(asn1_node ci, const char *ktri,
+			       gnutls_x509_crt_t cert, sg_cms_rid *rid)
+{
+	char	path[160];
+	char	choice[32];
+	uint8_t	a[1024], b[1024];
+	size_t	alen, blen = sizeof(b);
+	const uint8_t *pa, *pb;
+	unsigned critical;
+	gnutls_datum_t issuer = {NULL, 0};
+	bool	match = false;
+
+	snprintf(path, sizeof(path), "%s.rid", ktri);
+	if (!sg_asn1_read_str(ci, path, choice, sizeof(choice)))
+		return false;
+	if (strcmp(choice, "subjectKeyIdentifier") == 0) {
+		*rid = SG_CMS_RID_SKI;
+		snprintf(path, sizeof(path), "%s.rid.subjectKeyIdentifier",
+			 ktri);
+		return sg_asn1_read_small(ci, path, a, sizeof(a), &alen)
+			&& gnutls_x509_crt_get_subject_key_id(cert, b, &blen,
+							      &critical) >= 0
+			&& alen == blen && memcmp(a, b, alen) == 0;
+	}
+	*rid = SG_CMS_RID_ISSUER_SERIAL;
+	snprintf(path, sizeof(path),
+		 "%s.rid.issuerAndSerialNumber.serialNumber", ktri);
+	if (!sg_asn1_read_small(ci, path, a, sizeof(a), &alen)
+	    || gnutls_x509_crt_get_serial(cert, b, &blen) < 0)
+		return false;
+	pa = a;
+	pb = b;
+	sg_cms_strip_zeros(&pa, &alen);
+	sg_cms_strip_zeros(&pb, &blen);
+	if (alen != blen || memcmp(pa, pb, alen) != 0)
+		return false;
+	snprintf(path, sizeof(path), "%s.rid.issuerAndSerialNumber.issuer",
+		 ktri);
+	if (sg_asn1_read_small(ci, path, a, sizeof(a), &alen)
+	    && gnutls_x509_crt_get_raw_issuer_dn(cert, &issuer) >= 0)
+		match = (issuer.size == alen
+			 && memcmp(issuer.data, a, alen) == 0);
+	gnutls_free(issuer.data);
+	return match;
+}
+
+/* sg_cms_ktri_attempt - fill an attempt from a matching ktri */
+static sg_status sg_cms_ktri_attempt(asn1_node ci, const char *ktri,
+				     sg_cms_attempt *at)
+{
+	char	path[160];
+	char	oid[SG_ASN1_OID_MAX];
+	sg_buf	params = SG_BUF_INIT;
+	sg_status st;
+
+	snprintf(path, sizeof(path), "%s.keyEncryptionAlgorithm.algorithm",
+		 ktri);
+	if (!sg_asn1_read_str(ci, path, oid, sizeof(oid)))
+		return sg_status_make(SG_REJECT, "malformed RecipientInfo");
+	snprintf(path, sizeof(path), "%s.keyEncryptionAlgorithm.parameters",
+		 ktri);
+	if (sg_asn1_present(ci, path) && !sg_asn1_read(ci, path, &params)) {
+		sg_buf_free(&params);
+		return sg_status_make(SG_REJECT, "malformed RecipientInfo");
+	}
+	if (strcmp(oid, OID_RSA) == 0) {
+		at->kt.alg = SG_KEYTRANS_RSA_PKCS1;
+		at->kt.hash = SG_KEYTRANS_SHA1;
+		at->kt.label = NULL;
+		at->kt.label_len = 0;
+		st = sg_status_ok();
+	} else if (strcmp(oid, OID_RSAES_OAEP) == 0) {
+		st = sg_cms_oaep_params(params.data, params.len, at);
+	} else {
+		st = sg_status_make(SG_REJECT, "unsupported key transport "
+				    "algorithm %s", oid);
+	}
+	sg_buf_free(&params);
+	if (!sg_status_is_ok(&st))
+		return st;
+	snprintf(path, sizeof(path), "%s.encryptedKey", ktri);
+	if (!sg_asn1_read_small(ci, path, at->enc, sizeof(at->enc),
+				&at->enc_len))
+		return sg_status_make(SG_REJECT, "malformed or oversized "
+				      "encryptedKey");
+	return sg_status_ok();
+}
+
+/* sg_cms_find_recipients - collect the RecipientInfos naming our keys */
+static sg_status sg_cms_find_recipients(sg_cms_msg *m, const sg_keyring *kr)
+{
+	char	ri[96];
+	char	ktri[112];
+	char	vpath[128];
+	char	choice[16];
+	int	count = 0;
+	unsigned long version;
+	sg_status last = sg_status_ok();
+	sg_status st;
+	sg_cms_rid rid;
+	size_t	k;
+	int	i;
+
+	if (asn1_number_of_elements(m->ci, "content.recipientInfos", &count)
+	    != ASN1_SUCCESS || count < 1)
+		return sg_status_make(SG_REJECT, "message has no RecipientInfo");
+	m->info->recipients = (size_t) count;
+	for (i = 1; i <= count; i++) {
+		snprintf(ri, sizeof(ri), "content.recipientInfos.?%d", i);
+		if (!sg_asn1_read_str(m->ci, ri, choice, sizeof(choice)))
+			return sg_status_make(SG_REJECT, "malformed "
+					      "RecipientInfo");
+		if (strcmp(choice, "ktri") != 0)
+			continue;	/* key agreement, KEK, password: not us */
+		snprintf(ktri, sizeof(ktri), "%s.ktri", ri);
+		snprintf(vpath, sizeof(vpath), "%s.version", ktri);
+		if (!sg_asn1_read_uint(m->ci, vpath, &version)
+		    || (version != 0 && version != 2))
+			return sg_status_make(SG_REJECT, "KeyTransRecipientInfo "
+					      "has a version other than 0 or 2");
+		for (k = 0; k < sg_keyring_count(kr); k++) {
+			if (!sg_cms_rid_matches(m->ci, ktri,
+						sg_keyring_cert(kr, k), &rid))
+				continue;
+			/* RFC 5652 6.2.1: version follows the rid choice. */
+			if ((rid == SG_CMS_RID_SKI) != (version == 2))
+				return sg_status_make(SG_REJECT,
+				       "KeyTransRecipientInfo version %lu does "
+					      "not match its identifier", version);
+			m->info->for_us = true;
+			if (m->nattempts == SG_CMS_MAX_ATTEMPTS)
+				break;
+			st = sg_cms_ktri_attempt(m->ci, ktri,
+						 &m->attempts[m->nattempts]);
+			if (!sg_status_is_ok(&st)) {
+				last = st;
+				continue;
+			}
+			m->attempts[m->nattempts].key_index = k;
+			m->attempts[m->nattempts].rid = rid;
+			m->nattempts++;
+		}
+	}
+	if (!m->info->for_us)
+		return sg_status_make(SG_REJECT, "message is not encrypted to "
+				      "any of our certificates");
+	if (m->nattempts == 0)
+		return last;
+	return sg_status_ok();
+}
+
+/* sg_cms_content_alg - cipher, IV or nonce, and tag length */
+static sg_status sg_cms_content_alg(sg_cms_msg *m)
+{
+	char	path[160];
+	char	oid[SG_ASN1_OID_MAX];
+	sg_buf	params = SG_BUF_INIT;
+	asn1_node p = NULL;
+	unsigned long icv = 12;
+	size_t	len = 0;
+	sg_cipher_id cipher;
+	sg_status st;
+	bool	aead = m->info->kind == SG_CMS_KIND_AUTH_ENVELOPED;
+
+	snprintf(path, sizeof(path), "%s.contentEncryptionAlgorithm.algorithm",
+		 m->eci);
+	if (!sg_asn1_read_str(m->ci, path, oid, sizeof(oid)))
+		return sg_status_make(SG_REJECT, "malformed "
+				      "contentEncryptionAlgorithm");
+	cipher = sg_cipher_by_oid(oid);
+	if (cipher == SG_CIPHER_NONE)
+		return sg_status_make(SG_REJECT, "unsupported content "
+				      "encryption algorithm %s", oid);
+	if (sg_cipher_is_aead(cipher) != aead)
+		return sg_status_make(SG_REJECT, "%s is not allowed in %s",
+				      sg_cipher_label(cipher), aead ?
+				      "AuthEnvelopedData" : "EnvelopedData");
+	m->info->cipher = cipher;
+	snprintf(path, sizeof(path), "%s.contentEncryptionAlgorithm.parameters",
+		 m->eci);
+	if (!sg_asn1_read(m->ci, path, &params)) {
+		sg_buf_free(&params);
+		return sg_status_make(SG_REJECT, "%s parameters are missing",
+				      sg_cipher_label(cipher));
+	}
+	st = sg_asn1_decode(aead ? "GCMParameters" : "CBCParameter",
+			    params.data, params.len, &p);
+	sg_buf_free(&params);
+	if (!sg_status_is_ok(&st))
+		return st;
+	if (aead) {
+		if (!sg_asn1_read_small(p, "aesNonce", m->iv, sizeof(m->iv),
+					&len)
+		    || len != SG_CIPHER_GCM_NONCE)
+			st = sg_status_make(SG_REJECT, "unsupported GCM nonce "
+					    "length");
+		else if (sg_asn1_present(p, "aesICVlen")
+			 && !sg_asn1_read_uint(p, "aesICVlen", &icv))
+			st = sg_status_make(SG_REJECT, "malformed GCM "
+					    "parameters");
+		else if (icv < SG_CIPHER_GCM_MIN_TAG || icv > SG_CIPHER_GCM_TAG)
+			st = sg_status_make(SG_REJECT, "unsupported GCM tag "
+					    "length %lu", icv);
+		m->tag_len = icv;
+	} else if (!sg_asn1_read_small(p, "", m->iv, sizeof(m->iv), &len)
+		   || len != sg_cipher_iv_size(cipher)) {
+		st = sg_status_make(SG_REJECT, "%s IV has the wrong length",
+				    sg_cipher_label(cipher));
+	}
+	asn1_delete_structure(&p);
+	return st;
+}
+
+/* sg_cms_parse - decode the structure and check what can be checked */
+static sg_status sg_cms_parse(sg_cms_msg *m, const sg_keyring *kr,
+			      const uint8_t *der, size_t len)
+{
+	unsigned long version;
+	sg_status st;
+	size_t	mac_len;
+	int	start, end;
+	bool	aead;
+
+	m->info->kind = sg_cms_peek_type(der, len);
+	if (m->info->kind == SG_CMS_KIND_UNKNOWN)
+		return sg_status_make(SG_REJECT, "not a CMS EnvelopedData or "
+				      "AuthEnvelopedData");
+	aead = m->info->kind == SG_CMS_KIND_AUTH_ENVELOPED;
+	m->eci = aead ? "content.authEncryptedContentInfo"
+		: "content.encryptedContentInfo";
+	st = sg_asn1_decode(aead ? "AuthEnvelopedContentInfo"
+			    : "EnvelopedContentInfo", der, len, &m->ci);
+	if (!sg_status_is_ok(&st))
+		return st;
+
+	/* RFC 5652 6.1 allows 0, 2, 3, 4; RFC 5083 allows 0 only. */
+	if (!sg_asn1_read_uint(m->ci, "content.version", &version)
+	    || (aead ? version != 0 : (version != 0 && version != 2
+				       && version != 3 && version != 4)))
+		return sg_status_make(SG_REJECT, "%s has an unsupported "
+				      "version", aead ? "AuthEnvelopedData"
+				      : "EnvelopedData");
+	st = sg_cms_content_alg(m);
+	if (!sg_status_is_ok(&st))
+		return st;
+	if (aead) {
+		if (!sg_asn1_read_small(m->ci, "content.mac", m->tag,
+					sizeof(m->tag), &mac_len)
+		    || mac_len != m->tag_len)
+			return sg_status_make(SG_REJECT, "GCM tag length does "
+					      "not match its parameters");
+		/* RFC 5083 2.2: the AAD is authAttrs with a SET OF tag. */
+		if (sg_asn1_present(m->ci, "content.authAttrs")) {
+			if (asn1_der_decoding_startEnd(m->ci, der, (int) len,
+						       "content.authAttrs",
+						       &start, &end)
+			    != ASN1_SUCCESS || end < start)
+				return sg_status_make(SG_REJECT, "malformed "
+						      "authAttrs");
+			sg_buf_append(&m->aad, der + start,
+				      (size_t) (end - start) + 1);
+			m->aad.data[0] = 0x31;
+		}
+	}
+	return sg_cms_find_recipients(m, kr);
+}
+
+/*
+ * sg_cms_try - one attempt: unwrap the key (random on failure), decrypt
+ * a copy of the ciphertext, and accept only when both steps succeeded.
+ */
+static bool sg_cms_try(sg_cms_msg *m, const sg_keyring *kr,
+		       const sg_cms_attempt *at, uint8_t *data, size_t len,
+		       size_t *plain_len)
+{
+	const sg_cipher_id cipher = m->info->cipher;
+	const size_t cek_len = sg_cipher_key_size(cipher);
+	uint8_t	cek[SG_CIPHER_MAX_KEY];
+	int	kt_ok, ct_ok;
+
+	kt_ok = sg_keytrans_unwrap(sg_keyring_key(kr, at->key_index), &at->kt,
+				   at->enc, at->enc_len, cek, cek_len);
+	if (sg_cipher_is_aead(cipher)) {
+		ct_ok = sg_cipher_gcm_decrypt(cipher, cek, m->iv, m->aad.data,
+					      m->aad.len, data, len, m->tag,
+					      m->tag_len);
+		*plain_len = len;
+	} else {
+		ct_ok = sg_cipher_cbc_decrypt(cipher, cek, m->iv, data, len,
+					      plain_len);
+	}
+	sg_wipe(cek, sizeof(cek));
+	return (kt_ok & ct_ok) != 0;
+}
+
+/* sg_cms_decrypt - open an (Auth)EnvelopedData with one of our keys */
+sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
+			 size_t len, sg_buf *out, sg_cms_info *info)
+{
+	sg_cms_msg *m = sg_calloc(1, sizeof(*m));
+	sg_buf	norm = SG_BUF_INIT;
+	sg_buf	ct = SG_BUF_INIT;
+	const uint8_t *der;
+	size_t	der_len, used, i, plain_len = 0;
+	char	path[160];
+	sg_status st;
+	bool	ok = false;
+
+	memset(info, 0, sizeof(*info));
+	m->info = info;
+	sg_buf_reset(out);
+
+	/* BER to definite lengths; tolerate trailing zero padding only. */
+	st = sg_ber_definite(in, len, &norm, &used);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+	for (i = used; i < len; i++)
+		if (in[i] != 0) {
+			st = sg_status_make(SG_REJECT, "%zu bytes of trailing "
+					    "data after the CMS object",
+					    len - used);
+			goto cleanup;
+		}
+	der = norm.len ? norm.data : in;
+	der_len = norm.len ? norm.len : used;
+
+	st = sg_cms_parse(m, kr, der, der_len);
+	sg_buf_free(&norm);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+
+	snprintf(path, sizeof(path), "%s.encryptedContent", m->eci);
+	if (!sg_asn1_present(m->ci, path)) {
+		st = sg_status_make(SG_REJECT, "detached encrypted content is "
+				    "not supported");
+		goto cleanup;
+	}
+	if (!sg_asn1_read(m->ci, path, &ct)) {
+		st = sg_status_make(SG_REJECT, "malformed encryptedContent");
+		goto cleanup;
+	}
+	asn1_delete_structure(&m->ci);	/* the tree held a copy: free it */
+
+	for (i = 0; !ok && i < m->nattempts; i++) {
+		if (i + 1 < m->nattempts) {
+			/* Not the last try: keep the ciphertext intact. */
+			sg_buf_wipe_free(out);
+			sg_buf_append(out, ct.data, ct.len);
+		} else {
+			sg_buf_wipe_free(out);
+			*out = ct;
+			ct = (sg_buf) SG_BUF_INIT;
+		}
+		ok = sg_cms_try(m, kr, &m->attempts[i], out->data, out->len,
+				&plain_len);
+		if (ok) {
+			sg_buf_set_len(out, plain_len);
+			info->key_index = m->attempts[i].key_index;
+			info->keytrans = m->attempts[i].kt.alg;
+			info->oaep_hash = m->attempts[i].kt.hash;
+			info->rid = m->attempts[i].rid;
+		}
+	}
+	if (!ok)
+		st = sg_status_make(SG_REJECT, "decryption failed");
+
+cleanup:
+	if (!sg_status_is_ok(&st) || !ok)
+		sg_buf_wipe_free(out);
+	sg_buf_free(&norm);
+	sg_buf_free(&ct);
+	sg_buf_free(&m->aad);
+	asn1_delete_structure(&m->ci);
+	sg_wipe(m, sizeof(*m));
+	free(m);
+	return st;
+}
+
+/* sg_cms_info_text - "cipher=... keytrans=... rid=..." for logs */
+void	sg_cms_info_text(const sg_cms_info *info, char *buf, size_t size)
+{
+	sg_keytrans_params kt = {info->keytrans, info->oaep_hash, NULL, 0};
+
+	snprintf(buf, size, "cipher=%s keytrans=%s rid=%s",
+		 sg_cipher_label(info->cipher), sg_keytrans_label(&kt),
+		 info->rid == SG_CMS_RID_SKI ? "ski" : "issuer-serial");
+}

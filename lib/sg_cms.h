@@ -1,0 +1,107 @@
+/*
+ * NAME
+ *	sg_cms 3h
+ * SUMMARY
+ *	CMS EnvelopedData and AuthEnvelopedData: encrypt and decrypt
+ * SYNOPSIS
+ *	#include "sg_cms.h"
+ *
+ *	sg_cms_encrypt_opts opts = SG_CMS_ENCRYPT_DEFAULTS;
+ *	st = sg_cms_encrypt(&opts, certs, ncerts, content, len, &der);
+ *
+ *	sg_cms_info info;
+ *	st = sg_cms_decrypt(keyring, input, input_len, &plain, &info);
+ * DESCRIPTION
+ *	sg_cms_encrypt() envelopes content (the exact bytes given, e.g. a
+ *	canonical MIME entity) for one or more RSA certificates and appends
+ *	a DER ContentInfo to out: EnvelopedData (RFC 5652 section 6) for the
+ *	CBC ciphers, AuthEnvelopedData (RFC 5083, RFC 5084) for GCM, with a
+ *	12-byte nonce and a 16-byte tag. Each certificate gets one
+ *	KeyTransRecipientInfo, identified by issuerAndSerialNumber (version 0)
+ *	or subjectKeyIdentifier (version 2), its key transported with RSA
+ *	PKCS#1 v1.5 or RSAES-OAEP with SHA-256 (RFC 3560, RFC 4055).
+ *
+ *	sg_cms_decrypt() accepts DER and BER (indefinite lengths, chunked
+ *	OCTET STRINGs; trailing zero bytes are ignored). It finds
+ *	the RecipientInfos that name one of the keyring's certificates and
+ *	decrypts with AES-128/192/256-CBC, 3DES-CBC, or AES-128/256-GCM
+ *	(the tag is verified before any byte is released); key transport
+ *	RSA PKCS#1 v1.5 or RSAES-OAEP (SHA-1 default parameters or explicit
+ *	SHA-256/384/512). On success out holds the content; on failure out
+ *	is empty and the status is SG_REJECT.
+ *
+ *	info describes the message even on failure: whether it was an
+ *	enveloped structure at all, whether a RecipientInfo named one of our
+ *	keys (public data, not an oracle), and on success the cipher, the key
+ *	transport, and which keyring entry opened it.
+ * SECURITY
+ *	RFC 3218: an RSA failure is not distinguishable from a padding or
+ *	tag failure: a random key is substituted and the content decryption
+ *	runs to its end; both yield the same status and sentence. At most
+ *	SG_CMS_MAX_ATTEMPTS RecipientInfos are tried per message.
+ *
+ *	Memory: about three times the message size at the peak (input,
+ *	libtasn1's tree, output), plus one more for BER with indefinite
+ *	lengths. Time is linear in the size.
+ */
+#ifndef SG_CMS_H
+#define SG_CMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gnutls/x509.h>
+
+#include "sg_buf.h"
+#include "sg_cipher.h"
+#include "sg_keyring.h"
+#include "sg_keytrans.h"
+#include "sg_status.h"
+
+#define SG_CMS_MAX_ATTEMPTS	8
+
+typedef enum sg_cms_rid {
+	SG_CMS_RID_ISSUER_SERIAL = 0,
+	SG_CMS_RID_SKI,
+} sg_cms_rid;
+
+typedef enum sg_cms_kind {
+	SG_CMS_KIND_UNKNOWN = 0,	/* not parsed, or another CMS type */
+	SG_CMS_KIND_ENVELOPED,
+	SG_CMS_KIND_AUTH_ENVELOPED,
+} sg_cms_kind;
+
+typedef struct sg_cms_encrypt_opts {
+	sg_cipher_id cipher;		/* aes128/256-cbc or aes128/256-gcm */
+	sg_cms_rid rid;
+	sg_keytrans_alg keytrans;	/* PKCS#1 v1.5, or OAEP with SHA-256 */
+} sg_cms_encrypt_opts;
+
+#define SG_CMS_ENCRYPT_DEFAULTS \
+	{ SG_CIPHER_AES256_CBC, SG_CMS_RID_ISSUER_SERIAL, SG_KEYTRANS_RSA_PKCS1 }
+
+typedef struct sg_cms_info {
+	sg_cms_kind kind;
+	size_t	recipients;		/* RecipientInfos in the message */
+	bool	for_us;			/* one names a keyring certificate */
+	sg_cipher_id cipher;		/* set once parsed */
+	sg_keytrans_alg keytrans;	/* set on success */
+	sg_keytrans_hash oaep_hash;	/* set on success with OAEP */
+	sg_cms_rid rid;			/* set on success */
+	size_t	key_index;		/* keyring entry, set on success */
+} sg_cms_info;
+
+/* sg_cms_encrypt - envelope content for certs; appends DER to out */
+sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
+			 gnutls_x509_crt_t const *certs, size_t ncerts,
+			 const uint8_t *content, size_t len, sg_buf *out);
+
+/* sg_cms_decrypt - open an (Auth)EnvelopedData with one of our keys */
+sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
+			 size_t len, sg_buf *out, sg_cms_info *info);
+
+/* sg_cms_info_text - "cipher=... keytrans=... rid=..." for logs */
+void	sg_cms_info_text(const sg_cms_info *info, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,138 @@
+# lib.sh - shared helpers for the smimegw interop tests (sourced, not run).
+#
+# Each test sets TEST (its name) before sourcing.  Provides: fail, ok,
+# need_cmd, run (capture an exit code under set -e), same (cmp with a useful
+# message), flip_byte, make_contents, a scratch directory $SCRATCH that is
+# removed on success and kept (and named) on failure, and finish.
+
+INTEROP_DIR_SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CMSTOOL="python3 $INTEROP_DIR_SELF/cmstool.py"
+EXTRACT="python3 $INTEROP_DIR_SELF/extract-p7m.py"
+CHECKS=0
+
+# fail MSG... - report a failed assertion and stop
+fail() {
+	echo "FAIL: $TEST: $*" >&2
+	exit 1
+}
+
+# ok MSG - count a passed check (quiet unless VERBOSE=1)
+ok() {
+	CHECKS=$((CHECKS + 1))
+	if [ "${VERBOSE:-0}" = 1 ]; then
+		echo "ok $CHECKS - $*"
+	fi
+	return 0
+}
+
+# need_cmd CMD... - a missing tool is a failure, never a silent skip
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || fail "required tool '$c' not found in PATH"
+	done
+}
+
+# need_cms PATH - the binary under test must exist
+need_cms() {
+	[ -n "$1" ] && [ -x "$1" ] || fail "smimegw-cms not found or not executable: '${1:-}'"
+}
+
+# need_pki DIR - the directory written by tests/pki/gen-test-pki.sh
+need_pki() {
+	local f
+	for f in ca.pem gw-a.pem gw-a.key gw-b.pem gw-b.key gw-b-next.pem gw-b-next.key \
+		gw-c.pem gw-c.key nokeyid.pem nokeyid.key carol.pem carol.key bob.pem bob.key; do
+		[ -s "$1/$f" ] || fail "test PKI incomplete: $1/$f missing (run tests/pki/gen-test-pki.sh)"
+	done
+}
+
+# run VAR CMD... - run CMD, store its exit code in VAR; never trips set -e
+run() {
+	local __var=$1
+	shift
+	local __rc=0
+	"$@" || __rc=$?
+	printf -v "$__var" '%s' "$__rc"
+}
+
+# same EXPECTED GOT WHAT - the two files must be byte-identical
+same() {
+	[ -f "$2" ] || fail "$3: no output file $2"
+	if ! cmp -s "$1" "$2"; then
+		fail "$3: output differs from expected ($(stat -c %s "$1") bytes expected," \
+			"$(stat -c %s "$2") got; $(cmp "$1" "$2" 2>&1 | head -1))"
+	fi
+}
+
+# field FILE KEY - value of KEY=... in a cmstool summary
+field() {
+	sed -n "s/^$2=//p" "$1" | head -1
+}
+
+# expect_field FILE KEY VALUE WHAT
+expect_field() {
+	local v
+	v=$(field "$1" "$2")
+	[ "$v" = "$3" ] || fail "$4: $2 is '$v', expected '$3'"
+}
+
+# flip_byte IN OFFSET XOR OUT - copy IN to OUT with one byte XORed
+# (a negative OFFSET counts from the end)
+flip_byte() {
+	python3 - "$@" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = int(sys.argv[2])
+d[i] ^= int(sys.argv[3], 0)
+open(sys.argv[4], "wb").write(d)
+EOF
+}
+
+# make_contents DIR - deterministic test contents:
+#   mime.txt   MIME entity: CRLF header and body lines, a lone LF, a lone CR,
+#              8-bit text, NUL and every byte value 0..255, no final newline
+#   empty.bin  0 bytes          one.bin  1 byte
+#   block.bin  32 bytes (a multiple of the AES block size)
+#   big.eml    MIME header + 1 MiB + 5 of binary bytes
+make_contents() {
+	local d=$1
+	{
+		printf 'Content-Type: application/octet-stream\r\n'
+		printf 'Content-Transfer-Encoding: binary\r\n'
+		printf 'Content-Disposition: attachment; filename="t\xc3\xa9st.bin"\r\n\r\n'
+		printf 'From the start of a line\r\n.\r\n..dot-stuffed?\r\n'
+		printf 'lone LF here\nlone CR here\rtrailing spaces   \r\n'
+		printf '8-bit: gr\xc3\xbc\xc3\x9fe \xe2\x82\xac\r\n'
+		python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 3)'
+		printf '\r\n-- \r\nno final newline'
+	} >"$d/mime.txt"
+	: >"$d/empty.bin"
+	printf 'x' >"$d/one.bin"
+	printf '0123456789abcdef0123456789ABCDEF' >"$d/block.bin"
+	{
+		printf 'Content-Type: application/octet-stream\r\n\r\n'
+		head -c $((1024 * 1024 + 5)) /dev/zero |
+			openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f \
+				-iv 00000000000000000000000000000000
+	} >"$d/big.eml"
+	[ "$(stat -c %s "$d/big.eml")" -gt 1048576 ] || fail "could not build big.eml"
+}
+
+# scratch directory: removed on success, kept for inspection on failure
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/sg-$TEST.XXXXXX")
+cleanup_scratch() {
+	local rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "$TEST: scratch files kept in $SCRATCH" >&2
+	else
+		rm -rf "$SCRATCH"
+	fi
+	return $rc
+}
+trap cleanup_scratch EXIT
+
+# finish - final summary line
+finish() {
+	echo "PASS: $TEST ($CHECKS checks)"
+}
