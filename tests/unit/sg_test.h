@@ -1,0 +1,48 @@
+/*
+ * NAME
+ *	sg_test 3h
+ * SUMMARY
+ *	the smallest unit-test harness that does the job
+ * SYNOPSIS
+ *	#include "sg_test.h"
+ *
+ *	static void test_x(void) { SG_CHECK(1 + 1 == 2); }
+ *	int main(void) { SG_RUN(test_x); return sg_test_done(); }
+ * DESCRIPTION
+ *	SG_CHECK records a failure with file and line and goes on. Each test
+ *	function counts as one test; sg_test_done() prints
+ *	"N passed, N failed" and returns the exit status for ctest.
+ */
+#ifndef SG_TEST_H
+#define SG_TEST_H
+
+#include <stdio.h>
+
+extern int sg_test_failures;	/* failed checks in the current test */
+extern int sg_test_passed;
+extern int sg_test_failed;
+
+#define SG_CHECK(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+			__LINE__, #cond); \
+		sg_test_failures++; \
+	} \
+} while (0)
+
+#define SG_CHECK_MSG(cond, ...) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, \
+			__LINE__, #cond); \
+		fprintf(stderr, __VA_ARGS__); \
+		fputc('\n', stderr); \
+		sg_test_failures++; \
+	} \
+} while (0)
+
+#define SG_RUN(fn) sg_test_run(#fn, fn)
+
+void	sg_test_run(const char *name, void (*fn)(void));
+int	sg_test_done(void);
+
+#endif
