@@ -1,1 +1,0 @@
-#include "sg_buf.h"
