@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # NAME
-#	demo.sh - show the smimegw envelope engine at work on the examples
+#	demo.sh - show smimegw at work on the examples
 # SYNOPSIS
 #	examples/demo.sh [BUILD_DIR]
 # DESCRIPTION
-#	Generates a throw-away test PKI (gateways of a.example and b.example),
-#	then, for examples/alice-to-bob.eml:
+#	Generates a throw-away test PKI (gateways of a.example and b.example)
+#	and two gateway configurations from examples/a.example.conf and
+#	examples/b.example.conf, with a capture script in place of sendmail.
+#	Part one runs the filter as Postfix would: alice@a.example writes to
+#	bob@b.example; gateway A encrypts, gateway B decrypts, and Bob's copy
+#	equals Alice's message. Part two shows the envelope engine alone with
+#	smimegw-cms, for examples/alice-to-bob.eml:
 #	  1. gateway A encrypts it for b.example's domain certificate
 #	     (AES-256-CBC, and AES-256-GCM with RSA-OAEP);
 #	  2. shows that what would cross the Internet is CMS ciphertext without
@@ -29,7 +34,68 @@ msg=$here/alice-to-bob.eml
 canary=PURPLE-WALRUS-1984
 step() { printf '\n== %s\n' "$*"; }
 
-step "gateway A encrypts $(basename "$msg") ($(wc -c <"$msg") bytes) for b.example"
+# Part one: the filter, as Postfix runs it (as an unprivileged user).
+filter=$build/filter/smimegw
+[ -x "$filter" ] || { echo "demo: $filter not built" >&2; exit 1; }
+run_as=()
+if [ "$(id -u)" -eq 0 ]; then
+	run_as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+cat >"$work/capture" <<'CAP'
+#!/bin/sh
+# stands in for sendmail: keeps argv and the message
+n=$(ls "$CAPTURE_DIR" | grep -c '\.msg$' || true)
+printf '%s\n' "$@" >"$CAPTURE_DIR/$n.argv"
+cat >"$CAPTURE_DIR/$n.msg"
+CAP
+for gw in a b; do
+	other=$([ $gw = a ] && echo b || echo a)
+	d=$work/$gw
+	mkdir -p "$d/certs" "$d/out"
+	cp "$pki/gw-$gw.pem" "$d/gateway.pem"
+	cp "$pki/gw-$gw.key" "$d/gateway.key"
+	cp "$pki/gw-$other.pem" "$d/certs/$other.example.pem"
+	printf '#!/bin/sh\nCAPTURE_DIR=%s exec /bin/sh %s "$@"\n' \
+		"$d/out" "$work/capture" >"$d/sendmail"
+	chmod 755 "$d/sendmail"
+	sed -e "s|/etc/smimegw/gateway|$d/gateway|" \
+	    -e "s|/etc/smimegw/certs|$d/certs|" \
+	    -e "s|/usr/sbin/sendmail|$d/sendmail|" \
+	    "$here/$gw.example.conf" >"$d/smimegw.conf"
+done
+chmod 755 "$work"
+[ "${#run_as[@]}" -eq 0 ] || chown -R 65534:65534 "$work/a" "$work/b"
+
+step "smimegw -n checks both configurations"
+for gw in a b; do
+	"${run_as[@]}" "$filter" -c "$work/$gw/smimegw.conf" -n
+done
+
+step "gateway A (a.example) filters alice@a.example -> bob@b.example"
+"${run_as[@]}" "$filter" -c "$work/a/smimegw.conf" -q DEMO1A -f alice@a.example \
+	-- bob@b.example <"$msg"
+echo "   exit 0; sendmail got: $(tr '\n' ' ' <"$work/a/out/0.argv")"
+grep -E '^(From|To|Subject|Content-Type):' "$work/a/out/0.msg" | sed 's/^/   /'
+if grep -q "$canary" "$work/a/out/0.msg"; then
+	echo "demo: canary leaked in clear" >&2; exit 1
+fi
+echo "   ... $(wc -c <"$work/a/out/0.msg") bytes of base64 CMS; the canary is not in it"
+
+step "gateway B (b.example) receives it and decrypts"
+"${run_as[@]}" "$filter" -c "$work/b/smimegw.conf" -q DEMO1B -f alice@a.example \
+	-- bob@b.example <"$work/a/out/0.msg"
+grep -E '^(X-SMIME-Gateway|Subject):' "$work/b/out/0.msg" | sed 's/^/   /'
+python3 - "$msg" "$work/b/out/0.msg" <<'PY'
+import email, sys
+from email import policy
+a, b = (email.message_from_binary_file(open(p, 'rb'), policy=policy.default) for p in sys.argv[1:])
+pa = [(p.get_content_type(), p.get_payload(decode=True)) for p in a.walk() if not p.is_multipart()]
+pb = [(p.get_content_type(), p.get_payload(decode=True)) for p in b.walk() if not p.is_multipart()]
+assert pa == pb, "decrypted parts differ from the original"
+print("   Bob's copy: %d MIME parts, every one identical to Alice's (text and attachment)" % len(pb))
+PY
+
+step "the envelope engine alone: smimegw-cms encrypts $(basename "$msg") for b.example"
 "$cms" encrypt -a aes256-cbc -r "$pki/gw-b.pem" -i "$msg" -o "$work/cbc.p7m"
 "$cms" encrypt -a aes256-gcm --oaep --keyid -r "$pki/gw-b.pem" -i "$msg" \
 	-o "$work/gcm.p7m"

@@ -342,8 +342,8 @@ typedef struct sg_cms_msg {
 	size_t	nattempts;
 } sg_cms_msg;
 
-/* sg_cms_peek_type - the contentType of a DER ContentInfo, or UNKNOWN */
-static sg_cms_kind sg_cms_peek_type(const uint8_t *der, size_t len)
+/* sg_cms_peek - the contentType of a DER or BER ContentInfo, or UNKNOWN */
+sg_cms_kind sg_cms_peek(const uint8_t *der, size_t len)
 {
 	char	oid[SG_ASN1_OID_MAX];
 	long	body;
@@ -355,8 +355,9 @@ static sg_cms_kind sg_cms_peek_type(const uint8_t *der, size_t len)
 	if (asn1_get_tag_der(der, ilen, &cls, &tag_len, &tag) != ASN1_SUCCESS
 	    || cls != ASN1_CLASS_STRUCTURED || tag != ASN1_TAG_SEQUENCE)
 		return SG_CMS_KIND_UNKNOWN;
+	/* -1 is an indefinite length (BER): fine, only the OID is read. */
 	body = asn1_get_length_der(der + tag_len, ilen - tag_len, &hdr);
-	if (body < 0)
+	if (body < -1)
 		return SG_CMS_KIND_UNKNOWN;
 	der += tag_len + hdr;
 	ilen -= tag_len + hdr;
@@ -600,6 +601,7 @@ static sg_status sg_cms_find_recipients(sg_cms_msg *m, const sg_keyring *kr)
 	    != ASN1_SUCCESS || count < 1)
 		return sg_status_make(SG_REJECT, "message has no RecipientInfo");
 	m->info->recipients = (size_t) count;
+	m->info->parsed = true;
 	for (i = 1; i <= count; i++) {
 		snprintf(ri, sizeof(ri), "content.recipientInfos.?%d", i);
 		if (!sg_asn1_read_str(m->ci, ri, choice, sizeof(choice)))
@@ -716,7 +718,7 @@ static sg_status sg_cms_parse(sg_cms_msg *m, const sg_keyring *kr,
 	int	start, end;
 	bool	aead;
 
-	m->info->kind = sg_cms_peek_type(der, len);
+	m->info->kind = sg_cms_peek(der, len);
 	if (m->info->kind == SG_CMS_KIND_UNKNOWN)
 		return sg_status_make(SG_REJECT, "not a CMS EnvelopedData or "
 				      "AuthEnvelopedData");

@@ -83,6 +83,7 @@ typedef struct sg_cms_encrypt_opts {
 
 typedef struct sg_cms_info {
 	sg_cms_kind kind;
+	bool	parsed;			/* structure read, recipients examined */
 	size_t	recipients;		/* RecipientInfos in the message */
 	bool	for_us;			/* one names a keyring certificate */
 	sg_cipher_id cipher;		/* set once parsed */
@@ -100,6 +101,12 @@ sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
 /* sg_cms_decrypt - open an (Auth)EnvelopedData with one of our keys */
 sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
 			 size_t len, sg_buf *out, sg_cms_info *info);
+
+/*
+ * sg_cms_peek - the content type of a DER or BER ContentInfo, from its
+ * first bytes only; SG_CMS_KIND_UNKNOWN for anything else.
+ */
+sg_cms_kind sg_cms_peek(const uint8_t *in, size_t len);
 
 /* sg_cms_info_text - "cipher=... keytrans=... rid=..." for logs */
 void	sg_cms_info_text(const sg_cms_info *info, char *buf, size_t size);

@@ -274,7 +274,10 @@ def summary(path):
             out.append("mac_len=%d" % len(octets(r)))
         elif r.is_ctx(0) or r.is_ctx(1) or r.is_ctx(2):
             out.append("attrs_%d=present" % r.tag)
-    out.append("encoding=" + ("der" if not der_problems(ci) else "ber"))
+    probs = der_problems(ci)
+    out.append("encoding=" + ("ber" if probs else "der"))
+    if probs:
+        out.append("der_problems=" + "; ".join(probs[:5]))
     return out
 
 

@@ -4,15 +4,23 @@
 # need_cmd, run (capture an exit code under set -e), same (cmp with a useful
 # message), flip_byte, make_contents, a scratch directory $SCRATCH that is
 # removed on success and kept (and named) on failure, and finish.
+# cmstool and extract_p7m run the python helpers with $PYTHON (default python3).
 
 INTEROP_DIR_SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CMSTOOL="python3 $INTEROP_DIR_SELF/cmstool.py"
-EXTRACT="python3 $INTEROP_DIR_SELF/extract-p7m.py"
+PY=${PYTHON:-python3}
+cmstool() { "$PY" "$INTEROP_DIR_SELF/cmstool.py" "$@"; }
+extract_p7m() { "$PY" "$INTEROP_DIR_SELF/extract-p7m.py" "$@"; }
 CHECKS=0
 
-# fail MSG... - report a failed assertion and stop
+FAILS=0
+
+# fail MSG... - report a failed assertion and stop.  With KEEP_GOING=1
+# (diagnosis only: later checks may then fail as a consequence) the test
+# goes on and finish reports the failure count.
 fail() {
 	echo "FAIL: $TEST: $*" >&2
+	FAILS=$((FAILS + 1))
+	[ "${KEEP_GOING:-0}" = 1 ] && return 0
 	exit 1
 }
 
@@ -80,7 +88,7 @@ expect_field() {
 # flip_byte IN OFFSET XOR OUT - copy IN to OUT with one byte XORed
 # (a negative OFFSET counts from the end)
 flip_byte() {
-	python3 - "$@" <<'EOF'
+	"$PY" - "$@" <<'EOF'
 import sys
 d = bytearray(open(sys.argv[1], "rb").read())
 i = int(sys.argv[2])
@@ -104,7 +112,7 @@ make_contents() {
 		printf 'From the start of a line\r\n.\r\n..dot-stuffed?\r\n'
 		printf 'lone LF here\nlone CR here\rtrailing spaces   \r\n'
 		printf '8-bit: gr\xc3\xbc\xc3\x9fe \xe2\x82\xac\r\n'
-		python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 3)'
+		"$PY" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 3)'
 		printf '\r\n-- \r\nno final newline'
 	} >"$d/mime.txt"
 	: >"$d/empty.bin"
@@ -134,5 +142,9 @@ trap cleanup_scratch EXIT
 
 # finish - final summary line
 finish() {
+	if [ "$FAILS" -gt 0 ]; then
+		echo "FAILED: $TEST ($FAILS failures, $CHECKS checks passed)" >&2
+		exit 1
+	fi
 	echo "PASS: $TEST ($CHECKS checks)"
 }

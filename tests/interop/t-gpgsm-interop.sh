@@ -27,7 +27,7 @@ TEST=t-gpgsm-interop
 [ $# -eq 2 ] || fail "usage: $TEST.sh SMIMEGW_CMS PKI_DIR"
 CMS=$1
 PKI=$2
-need_cmd gpgsm gpgconf gpg-agent openssl python3 cmp
+need_cmd gpgsm gpgconf gpg-agent openssl "$PY" cmp
 need_cms "$CMS"
 need_pki "$PKI"
 
@@ -112,8 +112,9 @@ gpgsm_decrypt() {
 		3<<<"$PASS" 4>"$S/status" 2>>"$GPG_LOG" || rc=$?
 	grep -q '^\[GNUPG:\] DECRYPTION_OKAY' "$S/status" ||
 		fail "$3: gpgsm cannot decrypt (exit $rc): $(gpg_tail)"
-	grep -q '^\[GNUPG:\] DECRYPTION_FAILED' "$S/status" &&
+	if grep -q '^\[GNUPG:\] DECRYPTION_FAILED' "$S/status"; then
 		fail "$3: gpgsm reports DECRYPTION_FAILED: $(gpg_tail)"
+	fi
 	if [ $rc -ne 0 ] && ! grep -q '^\[GNUPG:\] NO_SECKEY' "$S/status"; then
 		fail "$3: gpgsm exit $rc: $(gpg_tail)"
 	fi

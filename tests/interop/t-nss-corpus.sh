@@ -18,9 +18,10 @@
 #	the same p7m, and the plaintext must be the corpus' own: alice.mime for
 #	alice.env.*, the content signed inside the decrypted entity for the
 #	others (alice.mime, alice.textplain, or the HTML part that NSS wrote).
-#	The raw *.env files are also tried: smimegw-cms must agree with openssl
-#	(in the current corpus they are addressed to an earlier Bob certificate,
-#	so both must refuse them, smimegw-cms with exit 65 and no output).
+#	The raw *.env pieces, where the corpus copy has them, are also tried:
+#	smimegw-cms must agree with openssl (in the current corpus they are
+#	addressed to an earlier Bob certificate, so both must refuse them,
+#	smimegw-cms with exit 65, one line on stderr and no output).
 # DIAGNOSTICS
 #	Exit 0 when every check passed; otherwise 1 and a FAIL: line.
 
@@ -32,7 +33,7 @@ TEST=t-nss-corpus
 CMS=$1
 PKI=$2
 CORPUS=$3
-need_cmd openssl python3 cmp
+need_cmd openssl "$PY" cmp
 need_cms "$CMS"
 [ -s "$PKI/bob.pem" ] && [ -s "$PKI/bob.key" ] ||
 	fail "no bob.pem/bob.key in $PKI (run tests/pki/gen-test-pki.sh)"
@@ -42,14 +43,16 @@ S=$SCRATCH
 
 # The HTML content NSS signed (no separate file in the corpus); note the
 # final CR without LF, exactly as in the corpus.
-printf 'Content-Type: text/html\r\n\r\n<html><body>This is a test message from Alice to Bob.</body></html>\r' \
-	>"$S/alice.html"
+{
+	printf 'Content-Type: text/html\r\n\r\n'
+	printf '<html><body>This is a test message from Alice to Bob.</body></html>\r'
+} >"$S/alice.html"
 
 # unwrap EML OUT.p7m WHAT - peel signed layers until the enveloped p7m
 unwrap() {
 	local cur=$1 kind depth=0
 	while :; do
-		kind=$($EXTRACT --type any "$cur" "$2") ||
+		kind=$(extract_p7m --type any "$cur" "$2") ||
 			fail "$3: no application/pkcs7-mime part found in $(basename "$cur")"
 		case $kind in
 		enveloped-data | authEnveloped-data) return 0 ;;
@@ -74,7 +77,7 @@ signed_content() {
 			fail "$3: signature over the decrypted multipart/signed does not verify:" \
 				"$(head -1 "$S/openssl.err")"
 	else
-		$EXTRACT --type signed-data "$1" "$S/inner.p7m" >/dev/null 2>&1 ||
+		extract_p7m --type signed-data "$1" "$S/inner.p7m" >/dev/null 2>&1 ||
 			fail "$3: decrypted entity is neither multipart/signed nor signed-data"
 		openssl cms -verify -noverify -binary -inform DER -in "$S/inner.p7m" -out "$2" \
 			2>"$S/openssl.err" ||
@@ -104,7 +107,7 @@ n_env=0 n_dsig=0 n_sig=0 n_dave=0
 for f in "$CORPUS"/*.env.eml; do
 	b=$(basename "$f")
 	what="$b"
-	$EXTRACT "$f" "$S/m.p7m" || fail "$what: extract-p7m.py found no enveloped part"
+	extract_p7m "$f" "$S/m.p7m" || fail "$what: extract-p7m.py found no enveloped part"
 	head -c 2 "$S/m.p7m" | cmp -s - <(printf '\x30\x80') ||
 		fail "$what: extracted p7m is not the BER NSS sent"
 	decrypt_bob "$what" "$S/m.p7m" "$S/m.out"
@@ -160,8 +163,10 @@ run rc "$CMS" decrypt -k "$PKI/bob.key" -c "$PKI/bob.pem" <"$S/body.b64" >"$S/b.
 same "$CORPUS/alice.mime" "$S/b.out" "alice.env.eml base64 body on stdin"
 ok "base64 body on stdin"
 
-# 4. the raw *.env pieces: agree with openssl
-for f in "$CORPUS"/*.env; do
+# 4. the raw *.env pieces, when the corpus copy has them: agree with openssl
+raw=$(find "$CORPUS" -maxdepth 1 -name '*.env' | sort)
+[ -n "$raw" ] || echo "$TEST: note: no raw *.env pieces in $CORPUS, part 4 not run"
+for f in $raw; do
 	b=$(basename "$f")
 	rm -f "$S/r.out" "$S/r.ref"
 	run rc "$CMS" decrypt -k "$PKI/bob.key" -c "$PKI/bob.pem" -i "$f" -o "$S/r.out" 2>"$S/cms.err"

@@ -21,7 +21,7 @@ TEST=t-ours-reads-openssl
 [ $# -eq 2 ] || fail "usage: $TEST.sh SMIMEGW_CMS PKI_DIR"
 CMS=$1
 PKI=$2
-need_cmd openssl python3 cmp
+need_cmd openssl "$PY" cmp
 need_cms "$CMS"
 need_pki "$PKI"
 
@@ -196,7 +196,7 @@ for cipher in aes128 aes-128-gcm; do
 		[ $size -lt 16 ] && c=mime.txt src=$base.der
 		for nest in "" --nest; do
 			what="-$cipher $c re-chunked into $size-byte segments $nest"
-			$CMSTOOL rechunk $size "$src" "$base.ber" $nest ||
+			cmstool rechunk $size "$src" "$base.ber" $nest ||
 				fail "$what: cmstool rechunk failed"
 			# make sure openssl agrees the re-chunked message is valid
 			openssl cms -decrypt -binary -inform DER -in "$base.ber" -recip "$PKI/gw-b.pem" \

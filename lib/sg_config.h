@@ -1,0 +1,105 @@
+/*
+ * NAME
+ *	sg_config 3h
+ * SUMMARY
+ *	the smimegw configuration file
+ * SYNOPSIS
+ *	#include "sg_config.h"
+ *
+ *	sg_config *cfg;
+ *	st = sg_config_load("/etc/smimegw/smimegw.conf", &cfg);
+ *	...
+ *	sg_config_free(cfg);
+ * DESCRIPTION
+ *	An INI file, tokenised by iniparser and validated against a schema
+ *	(section, key, type, required, default, bounds). Unknown sections and
+ *	keys are errors. Booleans are strictly yes/no/true/false/on/off/1/0;
+ *	integers are decimal with no trailing garbage, within bounds; enums
+ *	accept exactly the listed words (case-insensitive).
+ *
+ *	[gateway]
+ *	domains = a.example, a-corp.example	(required; comma/space list)
+ *	certificate = /etc/smimegw/gateway.pem	(required)
+ *	private_key = /etc/smimegw/gateway.key	(required)
+ *	sendmail = /usr/sbin/sendmail
+ *	null_sender = outbound			(outbound | inbound)
+ *	timeout = 240				(seconds, 10..3600; alarm)
+ *	max_message_size = 52428800		(bytes, 1024..1073741824)
+ *	log_file =				(optional path; see sg_log(3))
+ *	[certificates]
+ *	directory = /etc/smimegw/certs
+ *	[outbound]
+ *	cipher = aes256-cbc			(aes128-cbc | aes256-cbc |
+ *						 aes128-gcm | aes256-gcm)
+ *	mixed_recipients = split		(split | reject)
+ *	key_transport = rsa-pkcs1		(rsa-pkcs1 | rsa-oaep)
+ *	recipient_id = issuer-serial		(issuer-serial | ski)
+ *	[inbound]
+ *	decrypt_failure = bounce		(bounce | defer)
+ *	desktop_smime = pass			(pass | reject)
+ *
+ *	Domains are stored lower-case, without duplicates.
+ * DIAGNOSTICS
+ *	SG_CONFIG with a sentence naming the file, the line (when the key is
+ *	in the file), the section and the key, e.g.
+ *	"/etc/smimegw/smimegw.conf:7: [outbound] cipher: unknown value
+ *	'aes512' (expected aes128-cbc, aes256-cbc, aes128-gcm, aes256-gcm)".
+ *	SG_TEMPFAIL when the file cannot be opened or read.
+ */
+#ifndef SG_CONFIG_H
+#define SG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sg_cipher.h"
+#include "sg_cms.h"
+#include "sg_keytrans.h"
+#include "sg_status.h"
+
+typedef enum sg_mixed_policy {
+	SG_MIXED_SPLIT = 0,
+	SG_MIXED_REJECT,
+} sg_mixed_policy;
+
+typedef enum sg_decrypt_failure {
+	SG_DECRYPT_FAILURE_BOUNCE = 0,
+	SG_DECRYPT_FAILURE_DEFER,
+} sg_decrypt_failure;
+
+typedef enum sg_desktop_policy {
+	SG_DESKTOP_PASS = 0,
+	SG_DESKTOP_REJECT,
+} sg_desktop_policy;
+
+typedef struct sg_config {
+	char   *path;			/* the file it came from */
+	/* [gateway] */
+	char  **domains;		/* lower-case */
+	size_t	ndomains;
+	char   *certificate;
+	char   *private_key;
+	char   *sendmail;
+	bool	null_sender_outbound;
+	unsigned timeout;
+	size_t	max_message_size;
+	char   *log_file;		/* NULL when not set */
+	/* [certificates] */
+	char   *cert_dir;
+	/* [outbound] */
+	sg_cipher_id cipher;
+	sg_mixed_policy mixed_recipients;
+	sg_keytrans_alg key_transport;
+	sg_cms_rid recipient_id;
+	/* [inbound] */
+	sg_decrypt_failure decrypt_failure;
+	sg_desktop_policy desktop_smime;
+} sg_config;
+
+/* sg_config_load - read and validate a file; caller frees *cfg */
+sg_status sg_config_load(const char *path, sg_config **cfg);
+
+/* sg_config_free - release a configuration; NULL is allowed */
+void	sg_config_free(sg_config *cfg);
+
+#endif

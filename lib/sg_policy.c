@@ -1,0 +1,130 @@
+/*
+ * NAME
+ *	sg_policy 3
+ * SUMMARY
+ *	what happens to a message: pure decisions over plain data
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "sg_policy.h"
+
+/* sg_policy_domain_of - lower-cased domain of an address */
+bool	sg_policy_domain_of(const char *addr, char *buf, size_t size)
+{
+	const char *at = strrchr(addr, '@');
+	size_t	i, len;
+
+	if (at == NULL || at[1] == '\0')
+		return false;
+	len = strlen(at + 1);
+	if (len >= size)
+		return false;
+	for (i = 0; i < len; i++)
+		buf[i] = (char) tolower((unsigned char) at[1 + i]);
+	buf[len] = '\0';
+	/* a trailing dot (absolute name) means the same domain */
+	if (len > 1 && buf[len - 1] == '.')
+		buf[len - 1] = '\0';
+	return true;
+}
+
+/* sg_policy_member - RFC 3183: equal, or a subdomain */
+bool	sg_policy_member(const char *domain, char *const *domains, size_t n)
+{
+	size_t	dlen = strlen(domain);
+	size_t	i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(domains[i]);
+		if (dlen == len && strcmp(domain, domains[i]) == 0)
+			return true;
+		if (dlen > len && domain[dlen - len - 1] == '.'
+		    && strcmp(domain + dlen - len, domains[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* sg_policy_direction - outbound when the sender is one of ours */
+sg_direction sg_policy_direction(const char *sender, char *const *domains,
+				 size_t ndomains, bool null_sender_outbound)
+{
+	char	dom[256];
+
+	if (sender[0] == '\0')
+		return null_sender_outbound ? SG_DIRECTION_OUTBOUND
+			: SG_DIRECTION_INBOUND;
+	if (sg_policy_domain_of(sender, dom, sizeof(dom))
+	    && sg_policy_member(dom, domains, ndomains))
+		return SG_DIRECTION_OUTBOUND;
+	return SG_DIRECTION_INBOUND;
+}
+
+/* sg_policy_outbound - partition recipients into copies */
+void	sg_policy_outbound(const sg_policy_rcpt *rcpts, size_t n,
+			   sg_mixed_policy mixed, sg_policy_plan *plan)
+{
+	size_t	i, c;
+	bool	any_encrypted = false;
+	bool	any_plain_remote = false;
+	bool	any_plain = false;
+	size_t	plain_copy = 0;
+
+	plan->reject = false;
+	plan->ncopies = 0;
+	for (i = 0; i < n; i++) {
+		if (rcpts[i].local || rcpts[i].cert_file == NULL) {
+			any_plain = true;
+			any_plain_remote |= !rcpts[i].local;
+			continue;
+		}
+		any_encrypted = true;
+		for (c = 0; c < plan->ncopies; c++)
+			if (strcmp(plan->copies[c].cert_file,
+				   rcpts[i].cert_file) == 0)
+				break;
+		if (c == plan->ncopies) {
+			plan->copies[c].encrypt = true;
+			plan->copies[c].cert_file = rcpts[i].cert_file;
+			plan->ncopies++;
+		}
+		plan->copy_of[i] = c;
+	}
+	if (any_encrypted && any_plain_remote && mixed == SG_MIXED_REJECT) {
+		plan->reject = true;
+		plan->ncopies = 0;
+		return;
+	}
+	if (any_plain) {
+		plain_copy = plan->ncopies++;
+		plan->copies[plain_copy].encrypt = false;
+		plan->copies[plain_copy].cert_file = NULL;
+		for (i = 0; i < n; i++)
+			if (rcpts[i].local || rcpts[i].cert_file == NULL)
+				plan->copy_of[i] = plain_copy;
+	}
+}
+
+/* sg_policy_inbound - decide for one inbound message */
+sg_inbound_action sg_policy_inbound(const sg_policy_inbound_facts *facts,
+				    sg_decrypt_failure on_failure,
+				    sg_desktop_policy desktop)
+{
+	if (!facts->encrypted)
+		return SG_INBOUND_RELAY;
+	if (facts->key_trouble)
+		return SG_INBOUND_DEFER;	/* we cannot even tell */
+	if (facts->decrypted)
+		return SG_INBOUND_DELIVER_DECRYPTED;
+	/*
+	 * Fail closed: ciphertext that may be addressed to us (or whose
+	 * structure we cannot read) is never relayed as it is.
+	 */
+	if (facts->for_us || !facts->readable)
+		return on_failure == SG_DECRYPT_FAILURE_DEFER
+			? SG_INBOUND_DEFER : SG_INBOUND_BOUNCE;
+	/* S/MIME for someone else: a desktop user's own encryption. */
+	return desktop == SG_DESKTOP_REJECT ? SG_INBOUND_BOUNCE
+		: SG_INBOUND_RELAY;
+}

@@ -1,0 +1,98 @@
+/*
+ * NAME
+ *	sg_policy 3h
+ * SUMMARY
+ *	what happens to a message: pure decisions over plain data
+ * SYNOPSIS
+ *	#include "sg_policy.h"
+ * DESCRIPTION
+ *	No I/O, no bytes of the message: the filter gathers facts (addresses,
+ *	which certificate file each recipient has, what decryption said) and
+ *	these functions decide. Tested from tables.
+ *
+ *	sg_policy_domain_of() returns the lower-cased domain of an address
+ *	(after the last '@'), or false when there is none.
+ *
+ *	sg_policy_member() is RFC 3183 membership: a domain is a member of D
+ *	when it equals D or ends in "." D.
+ *
+ *	sg_policy_direction(): outbound when the sender is a member of one of
+ *	our domains, otherwise inbound. The null sender (bounces from our own
+ *	MTA) is outbound unless configured otherwise.
+ *
+ *	sg_policy_outbound() partitions recipients into copies. Recipients in
+ *	our own domains get a plain copy (their mail never leaves). Recipients
+ *	that share a certificate file share one encrypted copy. Recipients
+ *	without a certificate get a plain copy, unless mixed_recipients =
+ *	reject and at least one other recipient is encrypted: then the whole
+ *	message is refused (S/MIME Gateway Protocol section 6).
+ *
+ *	sg_policy_inbound() decides for one inbound message.
+ */
+#ifndef SG_POLICY_H
+#define SG_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sg_config.h"
+
+typedef enum sg_direction {
+	SG_DIRECTION_OUTBOUND = 0,
+	SG_DIRECTION_INBOUND,
+} sg_direction;
+
+bool	sg_policy_domain_of(const char *addr, char *buf, size_t size);
+bool	sg_policy_member(const char *domain, char *const *domains, size_t n);
+sg_direction sg_policy_direction(const char *sender, char *const *domains,
+				 size_t ndomains, bool null_sender_outbound);
+
+/* One outbound recipient, as the filter found it. */
+typedef struct sg_policy_rcpt {
+	bool	local;			/* in one of our domains */
+	const char *cert_file;		/* certificate file, NULL if none */
+} sg_policy_rcpt;
+
+/* One copy to send. */
+typedef struct sg_policy_copy {
+	bool	encrypt;
+	const char *cert_file;		/* when encrypt: whose certificates */
+} sg_policy_copy;
+
+typedef struct sg_policy_plan {
+	bool	reject;			/* mixed recipients refused */
+	size_t	ncopies;
+	sg_policy_copy *copies;		/* at most nrcpts; caller's array */
+	size_t *copy_of;		/* per recipient: index into copies */
+} sg_policy_plan;
+
+/*
+ * sg_policy_outbound - partition n recipients into copies. The caller
+ * provides plan->copies and plan->copy_of with room for n entries each.
+ * Encrypted copies come first, in the order of their first recipient,
+ * then at most one plain copy.
+ */
+void	sg_policy_outbound(const sg_policy_rcpt *rcpts, size_t n,
+			   sg_mixed_policy mixed, sg_policy_plan *plan);
+
+/* What the filter learned about an inbound message. */
+typedef struct sg_policy_inbound_facts {
+	bool	encrypted;		/* an EnvelopedData/AuthEnvelopedData */
+	bool	readable;		/* its structure could be parsed */
+	bool	for_us;			/* a RecipientInfo names our key */
+	bool	decrypted;		/* and decryption succeeded */
+	bool	key_trouble;		/* our keys could not be loaded */
+} sg_policy_inbound_facts;
+
+typedef enum sg_inbound_action {
+	SG_INBOUND_RELAY = 0,		/* unaltered */
+	SG_INBOUND_DELIVER_DECRYPTED,
+	SG_INBOUND_BOUNCE,
+	SG_INBOUND_DEFER,
+} sg_inbound_action;
+
+sg_inbound_action sg_policy_inbound(const sg_policy_inbound_facts *facts,
+				    sg_decrypt_failure on_failure,
+				    sg_desktop_policy desktop);
+
+#endif

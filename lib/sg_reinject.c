@@ -1,0 +1,205 @@
+/*
+ * NAME
+ *	sg_reinject 3
+ * SUMMARY
+ *	hand a message back to Postfix through sendmail(1)
+ * DESCRIPTION
+ *	Everything the child needs (argv, descriptors) is made before fork(),
+ *	so that the child only moves descriptors around and calls execv().
+ *	A close-on-exec pipe carries errno back when execv() fails, which
+ *	keeps "sendmail is missing" apart from "sendmail exited 127".
+ *
+ *	SIGCHLD is set to its default while the child runs: when a caller
+ *	ignores it, the kernel reaps the child itself and waitpid() could
+ *	not tell success from failure, and a message would be sent twice.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sg_mem.h"
+#include "sg_reinject.h"
+
+/* sg_reinject_high - move a descriptor above 2, so dup2() cannot clash */
+static int sg_reinject_high(int fd)
+{
+	int	high;
+
+	if (fd < 0 || fd > STDERR_FILENO)
+		return fd;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	(void) close(fd);
+	return high;
+}
+
+/* sg_reinject_pipe - a close-on-exec pipe with both ends above 2 */
+static int sg_reinject_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	fds[0] = sg_reinject_high(fds[0]);
+	fds[1] = sg_reinject_high(fds[1]);
+	return fds[0] < 0 || fds[1] < 0 ? -1 : 0;
+}
+
+/* sg_reinject_close - close a descriptor that may be unset (-1) */
+static void sg_reinject_close(int *fd)
+{
+	if (*fd >= 0)
+		(void) close(*fd);
+	*fd = -1;
+}
+
+/* sg_reinject_child - set up descriptors and signals, then execv() */
+static void sg_reinject_child(const char *sendmail, char **argv, int in,
+			      int null, int report) __attribute__((noreturn));
+
+static void sg_reinject_child(const char *sendmail, char **argv, int in,
+			      int null, int report)
+{
+	sigset_t none;
+	int	err;
+
+	/* All three descriptors are above 2, so no dup2() undoes another. */
+	if (dup2(in, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0
+	    || dup2(null, STDERR_FILENO) < 0)
+		goto fail;
+	if (report != 3 && (dup2(report, 3) < 0
+			    || fcntl(3, F_SETFD, FD_CLOEXEC) < 0))
+		goto fail;
+	closefrom(4);
+	(void) signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	(void) sigprocmask(SIG_SETMASK, &none, NULL);
+	execv(sendmail, argv);
+fail:
+	err = errno;
+	if (write(3, &err, sizeof(err)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* sg_reinject_write - write everything, across EINTR and short writes */
+static int sg_reinject_write(int fd, const uint8_t *data, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, data, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}
+
+/* sg_reinject - run sendmail -G -i -f sender -- rcpts, feed it the message */
+sg_status sg_reinject(const char *sendmail, const char *sender,
+		      char *const *rcpts, size_t nrcpts,
+		      const uint8_t *data, size_t len)
+{
+	struct sigaction ign, old_pipe, dfl, old_chld;
+	char  **argv;
+	int	in[2] = {-1, -1}, report[2] = {-1, -1};
+	int	null = -1, status, err = 0, write_errno = 0;
+	bool	chld_saved = false;
+	sg_status st;
+	pid_t	pid = -1, ret;
+	ssize_t	n;
+	size_t	i;
+
+	if (nrcpts == 0)
+		return sg_status_make(SG_INTERNAL, "reinjection without "
+				      "recipients");
+	argv = sg_calloc(nrcpts + 7, sizeof(*argv));
+	argv[0] = (char *) sendmail;
+	argv[1] = "-G";
+	argv[2] = "-i";
+	argv[3] = "-f";
+	argv[4] = (char *) (sender ? sender : "");
+	argv[5] = "--";
+	for (i = 0; i < nrcpts; i++)
+		argv[6 + i] = rcpts[i];
+
+	if (sg_reinject_pipe(in) < 0 || sg_reinject_pipe(report) < 0) {
+		st = sg_status_make(SG_TEMPFAIL, "cannot create a pipe to "
+				    "sendmail: %s", strerror(errno));
+		goto cleanup;
+	}
+	null = sg_reinject_high(open("/dev/null", O_RDWR | O_CLOEXEC));
+	if (null < 0) {
+		st = sg_status_make(SG_TEMPFAIL, "cannot open /dev/null: %s",
+				    strerror(errno));
+		goto cleanup;
+	}
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	chld_saved = sigaction(SIGCHLD, &dfl, &old_chld) == 0;
+
+	if ((pid = fork()) < 0) {
+		st = sg_status_make(SG_TEMPFAIL, "cannot fork sendmail: %s",
+				    strerror(errno));
+		goto cleanup;
+	}
+	if (pid == 0)
+		sg_reinject_child(sendmail, argv, in[0], null, report[1]);
+	sg_reinject_close(&in[0]);
+	sg_reinject_close(&report[1]);
+	sg_reinject_close(&null);
+
+	/* EOF: execv() succeeded and closed the pipe; data: its errno */
+	while ((n = read(report[0], &err, sizeof(err))) < 0 && errno == EINTR)
+		 /* void */ ;
+	if (n != (ssize_t) sizeof(err)) {
+		memset(&ign, 0, sizeof(ign));
+		ign.sa_handler = SIG_IGN;
+		sigemptyset(&ign.sa_mask);
+		(void) sigaction(SIGPIPE, &ign, &old_pipe);
+		if (sg_reinject_write(in[1], data, len) < 0)
+			write_errno = errno;
+		(void) sigaction(SIGPIPE, &old_pipe, NULL);
+	}
+	sg_reinject_close(&in[1]);
+
+	while ((ret = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		 /* void */ ;
+	if (ret < 0)
+		st = sg_status_make(SG_TEMPFAIL, "cannot wait for sendmail: %s",
+				    strerror(errno));
+	else if (n == (ssize_t) sizeof(err))
+		st = sg_status_make(SG_TEMPFAIL, "cannot execute sendmail "
+				    "%s: %s", sendmail, strerror(err));
+	else if (WIFSIGNALED(status))
+		st = sg_status_make(SG_TEMPFAIL, "sendmail killed by signal "
+				    "%d", WTERMSIG(status));
+	else if (!WIFEXITED(status))
+		st = sg_status_make(SG_TEMPFAIL, "sendmail ended with wait "
+				    "status 0x%x", (unsigned) status);
+	else if (WEXITSTATUS(status) != 0)
+		st = sg_status_make(SG_TEMPFAIL, "sendmail exited with status "
+				    "%d", WEXITSTATUS(status));
+	else if (write_errno != 0)
+		st = sg_status_make(SG_TEMPFAIL, "cannot write the message to "
+				    "sendmail: %s", strerror(write_errno));
+	else
+		st = sg_status_ok();
+
+cleanup:
+	if (chld_saved)
+		(void) sigaction(SIGCHLD, &old_chld, NULL);
+	sg_reinject_close(&in[0]);
+	sg_reinject_close(&in[1]);
+	sg_reinject_close(&report[0]);
+	sg_reinject_close(&report[1]);
+	sg_reinject_close(&null);
+	free(argv);
+	return st;
+}
