@@ -13,7 +13,7 @@
  *	schema table validates every value.
  *
  *	A key given twice is an error: iniparser would keep the last value
- *	without a word, and a lost domains line means mail sent in clear.
+ *	without a word, so a second domains line would drop the first.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -193,7 +193,7 @@ static void sg_config_lower(char *s)
 			*s += 'a' - 'A';
 }
 
-/* sg_config_known_section - true when the schema has this section */
+/* sg_config_known_section - the schema's name for a section, or NULL */
 static const char *sg_config_known_section(const char *name)
 {
 	size_t	k;
@@ -270,14 +270,14 @@ static sg_status sg_config_scan(const char *path, const sg_buf *file,
 	sg_buf	logical = SG_BUF_INIT;
 	sg_status st = sg_status_ok();
 	int	lineno = 0, start = 0;
-	bool	joined;
+	bool	joined = false;
 	size_t	n;
 
 	while (p < end) {
 		nl = memchr(p, '\n', end - p);
 		n = (nl ? nl : end) - p;
 		lineno++;
-		if (logical.len == 0)
+		if (!joined)			/* a new logical line */
 			start = lineno;
 		if (memchr(p, '\0', n) != NULL) {
 			st = sg_config_error(path, lineno, NULL, NULL,
