@@ -396,22 +396,20 @@ static void inbound(job *j)
 	sg_keyring_free(kr);
 }
 
-/* send_copies - reinject every copy; 0 only when all were accepted */
+/*
+ * send_copies - reinject every copy; exit 75 unless all were accepted.
+ * Then one log line for the message: direction, sender, and for each
+ * copy its recipients and what was done.
+ */
 static void send_copies(job *j, const char *direction)
 {
-	sg_buf	who = SG_BUF_INIT;
+	sg_buf	line = SG_BUF_INIT;
 	sg_status st;
 	size_t	k, i;
 
 	for (k = 0; k < j->ncopies; k++) {
 		copy   *c = &j->copies[k];
 
-		sg_buf_reset(&who);
-		for (i = 0; i < c->nrcpts; i++) {
-			sg_buf_append_str(&who, i ? ",<" : "<");
-			sg_buf_append_str(&who, c->rcpts[i]);
-			sg_buf_append_str(&who, ">");
-		}
 		st = sg_reinject(j->cfg->sendmail, j->sender, c->rcpts, c->nrcpts,
 				 c->data.data, c->data.len);
 		if (!sg_status_is_ok(&st)) {
@@ -421,11 +419,18 @@ static void send_copies(job *j, const char *direction)
 					       k, j->ncopies);
 			tempfail(&st);
 		}
-		sg_log_info("%s: from=<%s> to=%s %s, sent (%zu bytes)",
-			    direction, j->sender, (char *) who.data, c->what,
-			    c->data.len);
+		sg_buf_append_str(&line, k ? " | " : "");
+		for (i = 0; i < c->nrcpts; i++) {
+			sg_buf_append_str(&line, i ? ",<" : "to=<");
+			sg_buf_append_str(&line, c->rcpts[i]);
+			sg_buf_append_str(&line, ">");
+		}
+		sg_buf_append_str(&line, " ");
+		sg_buf_append_str(&line, c->what);
 	}
-	sg_buf_free(&who);
+	sg_log_info("%s: from=<%s> %s | result=sent", direction, j->sender,
+		    (char *) line.data);
+	sg_buf_free(&line);
 }
 
 int	main(int argc, char **argv)
