@@ -24,9 +24,9 @@
  *	0	every copy was accepted by sendmail
  *	65	bad message (bounce), with a 5.x.x line on stdout
  *	69	refused by policy (bounce), with a 5.7.x line on stdout
- *	75	temporary failure: configuration, I/O, keys, sendmail (defer)
+ *	75	temporary failure: configuration, I/O, keys, sendmail, time
+ *		limit, and a bad command line (a master.cf mistake defers)
  *	78	-n only: the configuration is bad
- *	64	usage
  * SECURITY
  *	Refuses to run as root. umask 077. No shell anywhere. Never prints
  *	message content or key material; details go to syslog.
@@ -57,7 +57,6 @@
 #define DEF_CONFIG	"/etc/smimegw/smimegw.conf"
 
 #define EXIT_OK		0
-#define EXIT_USAGE	64
 #define EXIT_DATAERR	65
 #define EXIT_POLICY	69
 #define EXIT_TEMPFAIL	75
@@ -128,6 +127,8 @@ static void on_alarm(int sig)
 	static const char msg[] = "4.4.7 smimegw: time limit exceeded\n";
 
 	(void) sig;
+	/* A sendmail still reading must not queue a truncated copy. */
+	sg_reinject_abort();
 	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
 		_exit(EXIT_TEMPFAIL);
 	_exit(EXIT_TEMPFAIL);
@@ -452,6 +453,7 @@ int	main(int argc, char **argv)
 	umask(077);
 	open_std_fds();
 	sg_log_open("smimegw");
+	opterr = 0;			/* stdout/stderr become DSN text */
 	while ((c = getopt_long(argc, argv, "c:q:f:n", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -473,8 +475,11 @@ int	main(int argc, char **argv)
 			printf("smimegw %s\n", SMIMEGW_VERSION);
 			return EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			/* A master.cf mistake must defer, not bounce (pipe(8)). */
+			sg_log_error("usage error: unknown option or missing "
+				     "argument");
+			finish(EXIT_TEMPFAIL, "4.3.5",
+			       "misconfigured: bad command line");
 		}
 	}
 	if (check)

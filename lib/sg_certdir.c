@@ -45,8 +45,13 @@ static sg_status sg_certdir_try(const char *dir, const char *name,
 	if ((size_t) snprintf(path, sizeof(path), "%s/%s.pem", dir, name)
 	    >= sizeof(path))
 		return sg_status_ok();
-	if (stat(path, &sb) < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
+	/*
+	 * lstat: an entry that exists but cannot be followed (a dangling
+	 * link) counts as found, so that loading it defers the message
+	 * instead of letting it leave in clear.
+	 */
+	if (lstat(path, &sb) < 0) {
+		if (errno == ENOENT)
 			return sg_status_ok();
 		return sg_status_make(SG_TEMPFAIL, "cannot look up %s: %s",
 				      path, strerror(errno));
@@ -61,11 +66,19 @@ sg_status sg_certdir_find(const char *dir, const char *rcpt, char **file)
 {
 	char	addr[SG_CERTDIR_NAME_MAX + 1];
 	const char *dom;
+	struct stat sb;
 	sg_status st;
 	size_t	i, len = strlen(rcpt);
 	int	found;
 
 	*file = NULL;
+	/* Fail closed: no directory must not mean "no certificate". */
+	if (stat(dir, &sb) < 0)
+		return sg_status_make(SG_TEMPFAIL, "certificate directory %s: %s",
+				      dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return sg_status_make(SG_TEMPFAIL, "certificate directory %s is "
+				      "not a directory", dir);
 	if (len == 0 || len >= sizeof(addr))
 		return sg_status_ok();
 	for (i = 0; i <= len; i++)

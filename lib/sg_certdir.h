@@ -25,7 +25,10 @@
  *	valid at time now (rollover: a file may hold the old and the new
  *	certificate; every valid one becomes a recipient).
  * DIAGNOSTICS
- *	SG_TEMPFAIL when a file exists but cannot be read, cannot be parsed,
+ *	sg_certdir_find(): SG_TEMPFAIL when the directory is missing or not a
+ *	directory, or a name cannot be looked up; an entry that exists (even
+ *	a dangling link) is returned, so that sg_certdir_load() fails on it.
+ *	sg_certdir_load(): SG_TEMPFAIL when a file exists but cannot be read, cannot be parsed,
  *	or holds no certificate valid now (fail closed: the message waits
  *	for the administrator rather than leave in clear).
  */

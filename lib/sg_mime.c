@@ -42,18 +42,22 @@ static size_t sg_mime_line_end(const uint8_t *d, size_t len, size_t pos)
 	return nl ? (size_t) (nl - d) + 1 : len;
 }
 
-/* sg_mime_field_name_len - length of "name" in "name:", 0 if not a field */
+/*
+ * sg_mime_field_name_len - length of the name in "name:" or "name :", 0 if
+ * the line is not a header field. As Postfix's is_header(): printable
+ * characters other than ':', then optional white space (the obsolete
+ * syntax of RFC 5322 section 4.5), then ':'.
+ */
 static size_t sg_mime_field_name_len(const uint8_t *d, size_t len, size_t pos)
 {
-	size_t	i;
+	size_t	i = pos, name;
 
-	for (i = pos; i < len; i++) {
-		if (d[i] == ':')
-			return i - pos;
-		if (d[i] <= ' ' || d[i] >= 0x7f)
-			return 0;
-	}
-	return 0;
+	while (i < len && d[i] > ' ' && d[i] < 0x7f && d[i] != ':')
+		i++;
+	name = i - pos;
+	while (i < len && (d[i] == ' ' || d[i] == '\t'))
+		i++;
+	return (name > 0 && i < len && d[i] == ':') ? name : 0;
 }
 
 /* sg_mime_is_blank - an empty line (LF or CRLF) at pos? */

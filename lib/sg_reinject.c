@@ -24,6 +24,18 @@
 #include "sg_mem.h"
 #include "sg_reinject.h"
 
+/* The sendmail now running, for sg_reinject_abort(); 0 when none. */
+static volatile sig_atomic_t sg_reinject_running;
+
+/* sg_reinject_abort - kill the running sendmail's process group */
+void	sg_reinject_abort(void)
+{
+	pid_t	pid = (pid_t) sg_reinject_running;
+
+	if (pid > 0)
+		(void) kill(-pid, SIGKILL);
+}
+
 /* sg_reinject_high - move a descriptor above 2, so dup2() cannot clash */
 static int sg_reinject_high(int fd)
 {
@@ -64,6 +76,7 @@ static void sg_reinject_child(const char *sendmail, char **argv, int in,
 	sigset_t none;
 	int	err;
 
+	(void) setpgid(0, 0);		/* see sg_reinject_abort() */
 	/* All three descriptors are above 2, so no dup2() undoes another. */
 	if (dup2(in, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0
 	    || dup2(null, STDERR_FILENO) < 0)
@@ -151,6 +164,8 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 	}
 	if (pid == 0)
 		sg_reinject_child(sendmail, argv, in[0], null, report[1]);
+	(void) setpgid(pid, pid);	/* also here: no race with the child */
+	sg_reinject_running = (sig_atomic_t) pid;
 	sg_reinject_close(&in[0]);
 	sg_reinject_close(&report[1]);
 	sg_reinject_close(&null);
@@ -171,6 +186,7 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 
 	while ((ret = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		 /* void */ ;
+	sg_reinject_running = 0;
 	if (ret < 0)
 		st = sg_status_make(SG_TEMPFAIL, "cannot wait for sendmail: %s",
 				    strerror(errno));

@@ -34,4 +34,11 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 		      char *const *rcpts, size_t nrcpts,
 		      const uint8_t *data, size_t len);
 
+/*
+ * sg_reinject_abort - kill the running sendmail, and every process it
+ * started (it runs in a process group of its own), so that an interrupted
+ * copy is never queued. Async-signal-safe: for a SIGALRM handler.
+ */
+void	sg_reinject_abort(void);
+
 #endif

@@ -102,6 +102,30 @@ static void test_load_keeps_valid_certificates(void)
 	sg_certs_free(&certs);
 }
 
+static void test_missing_directory_and_dangling_link_fail_closed(void)
+{
+	char   *file = NULL;
+	char	path[800], cmd[1700];
+	sg_certs certs = SG_CERTS_INIT;
+	sg_status st;
+
+	snprintf(path, sizeof(path), "%s/no-such-dir", sg_testkit_dir());
+	st = sg_certdir_find(path, "x@b.example", &file);
+	SG_CHECK(st.code == SG_TEMPFAIL && file == NULL);
+	st = sg_certdir_find(gw.cert_path, "x@b.example", &file);
+	SG_CHECK(st.code == SG_TEMPFAIL && file == NULL);	/* a file */
+	snprintf(cmd, sizeof(cmd), "ln -s /nonexistent '%s/e.example.pem'", dir);
+	SG_CHECK(system(cmd) == 0);
+	st = sg_certdir_find(dir, "x@e.example", &file);
+	SG_CHECK(sg_status_is_ok(&st) && file != NULL);
+	if (file) {
+		st = sg_certdir_load(file, time(NULL), &certs);
+		SG_CHECK(st.code == SG_TEMPFAIL);
+	}
+	free(file);
+	sg_certs_free(&certs);
+}
+
 int	main(void)
 {
 	sg_testkit_make("gw", true, 2048, &gw);
@@ -110,5 +134,6 @@ int	main(void)
 	SG_RUN(test_precedence);
 	SG_RUN(test_hostile_names_are_never_opened);
 	SG_RUN(test_load_keeps_valid_certificates);
+	SG_RUN(test_missing_directory_and_dangling_link_fail_closed);
 	return sg_test_done();
 }

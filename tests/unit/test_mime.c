@@ -241,6 +241,29 @@ static void test_parse_edges(void)
 	sg_buf_free(&out);
 }
 
+static void test_obsolete_space_before_colon(void)
+{
+	static const char msg[] =
+		"From: alice@a.example\nSubject : hi\nTo: bob@b.example\n"
+		"Bcc\t: secret@a.example\nX-SMIME-Gateway : forged\n"
+		"Content-Type: text/plain\n\nbody\n";
+	static const uint8_t der[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+	sg_mime *m = parse(msg, sizeof(msg) - 1);
+	sg_buf	out = SG_BUF_INIT;
+	bool	changed;
+
+	sg_mime_entity(m, &out);
+	SG_CHECK(out.len == strlen("Content-Type: text/plain\r\n\r\nbody\r\n"));
+	sg_mime_wrap(m, der, sizeof(der), false, &out);
+	SG_CHECK(contains(&out, "Subject : hi\nTo: bob@b.example\n"));
+	SG_CHECK(!contains(&out, "secret"));
+	sg_mime_strip_trace((const uint8_t *) msg, sizeof(msg) - 1, &out,
+			    &changed);
+	SG_CHECK(changed && !contains(&out, "forged"));
+	sg_buf_free(&out);
+	sg_mime_free(m);
+}
+
 int	main(void)
 {
 	sg_testkit_make("gw", true, 2048, &gw);
@@ -250,5 +273,6 @@ int	main(void)
 	SG_RUN(test_strip_trace_changes_nothing_else);
 	SG_RUN(test_classify);
 	SG_RUN(test_parse_edges);
+	SG_RUN(test_obsolete_space_before_colon);
 	return sg_test_done();
 }

@@ -1,0 +1,335 @@
+# shellcheck shell=bash
+# lib.sh - shared helpers for the smimegw behaviour tests (sourced, not run).
+#
+# A test sets TEST (its name), sources this file and calls
+#	setup "$@"		# SMIMEGW PKI_DIR [extra...]
+# which checks the tools, the binary and the test PKI and makes a scratch
+# directory $S (removed on success, kept and named on failure).
+#
+# Gateways live in $S/NAME: smimegw.conf, gw.pem/gw.key (their own pair),
+# certs/ (peer certificates), sendmail (wrapper around capture-sendmail.sh),
+# cap/ (one directory per sendmail call) and smimegw.log.
+#
+# The filter refuses to run as root, so when the tests run as root (CI),
+# run_filter starts it as uid/gid 65534 (nobody) with setpriv, and the
+# gateway directories are owned by 65534.  It always runs with a minimal
+# environment, as Postfix's pipe(8) does.
+
+BEH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+DATA=$(cd "$BEH_DIR/../data/behaviour" && pwd)
+PY=${PYTHON:-python3}
+FILTER_UID=65534
+CHECKS=0
+
+mailtool() { "$PY" "$BEH_DIR/mailtool.py" "$@"; }
+
+# fail MSG... - report a failed assertion and stop
+fail() {
+	echo "FAIL: $TEST: $*" >&2
+	if [ -n "${S:-}" ] && [ -s "$S/out" ]; then
+		echo "  last filter stdout: $(head -c 300 "$S/out")" >&2
+	fi
+	if [ -n "${S:-}" ] && [ -s "$S/err" ]; then
+		echo "  last filter stderr: $(head -c 600 "$S/err")" >&2
+	fi
+	exit 1
+}
+
+# ok MSG - count a passed check (printed with VERBOSE=1)
+ok() {
+	CHECKS=$((CHECKS + 1))
+	[ "${VERBOSE:-0}" = 1 ] && echo "ok $CHECKS - $*"
+	return 0
+}
+
+# section FUNC WHAT - run FUNC in a subshell: a failure there is counted
+#	and reported, and the test goes on with the next section
+FAILED_SECTIONS=0
+section() {
+	if ! ("$1"); then
+		FAILED_SECTIONS=$((FAILED_SECTIONS + 1))
+		echo "  (section '$2' failed; going on)" >&2
+	else
+		ok "section $2"
+	fi
+}
+
+# finish - the summary line
+finish() {
+	[ "$FAILED_SECTIONS" = 0 ] || fail "$FAILED_SECTIONS section(s) failed"
+	echo "PASS: $TEST ($CHECKS checks)"
+}
+
+# need_cmd CMD... - a missing tool is a failure, never a skip
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || fail "required tool '$c' not found in PATH"
+	done
+}
+
+# run VAR CMD... - run CMD, store its exit code in VAR (never trips set -e)
+run() {
+	local __v=$1 __rc=0
+	shift
+	"$@" || __rc=$?
+	printf -v "$__v" '%s' "$__rc"
+}
+
+# same EXPECTED GOT WHAT - byte-identical files
+same() {
+	[ -f "$2" ] || fail "$3: no file $2"
+	cmp -s "$1" "$2" ||
+		fail "$3: $2 differs from $1 ($(stat -c %s "$1") bytes expected," \
+			"$(stat -c %s "$2") got; $(cmp "$1" "$2" 2>&1 | head -1))"
+}
+
+# setup SMIMEGW PKI_DIR [...] - check everything, make the scratch dir
+setup() {
+	[ $# -ge 2 ] || fail "usage: $TEST.sh SMIMEGW PKI_DIR [...]"
+	SMIMEGW=$1
+	PKI=$2
+	[ -x "$SMIMEGW" ] || fail "filter binary not found or not executable: '$SMIMEGW'"
+	SMIMEGW=$(cd "$(dirname "$SMIMEGW")" && pwd)/$(basename "$SMIMEGW")
+	need_cmd openssl "$PY" cmp setpriv base64
+	# Resolve wrappers such as pyenv shims once: they cost 0.3 s a call.
+	PY=$("$PY" -c 'import sys; print(sys.executable)') || fail "$PY does not run"
+	local f
+	for f in ca.pem gw-a.pem gw-a.key gw-b.pem gw-b.key gw-b-next.pem gw-b-next.key \
+		gw-c.pem gw-c.key carol.pem carol.key bob.pem bob.key; do
+		[ -s "$PKI/$f" ] || fail "test PKI incomplete: $PKI/$f (run tests/pki/gen-test-pki.sh)"
+	done
+	S=$(mktemp -d "${TMPDIR:-/tmp}/sg-$TEST.XXXXXX")
+	chmod 755 "$S"
+	own "$S"
+	trap cleanup_scratch EXIT
+	exec </dev/null
+}
+
+cleanup_scratch() {
+	local rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "$TEST: scratch files kept in $S" >&2
+	else
+		rm -rf "$S"
+	fi
+	return $rc
+}
+
+# own PATH... - give files to the filter's user when we are root
+own() {
+	[ "$(id -u)" = 0 ] || return 0
+	chown -R "$FILTER_UID:$FILTER_UID" "$@"
+}
+
+# make_gateway NAME DOMAINS PKI_ID [section.key=value | -section.key]...
+#	A gateway for DOMAINS whose own pair is PKI_ID.pem/.key.  Defaults:
+#	sendmail = the capture wrapper, log_file in the gateway dir, the
+#	certificates directory certs/.  Arguments override or (with a
+#	leading '-') delete keys.
+make_gateway() {
+	local name=$1 domains=$2 id=$3
+	shift 3
+	local d=$S/$name a sec k
+	mkdir -p "$d/certs" "$d/cap"
+	cp "$PKI/$id.pem" "$d/gw.pem"
+	cp "$PKI/$id.key" "$d/gw.key"
+	chmod 600 "$d/gw.key"
+	declare -A kv=(
+		[gateway.domains]="$domains"
+		[gateway.certificate]="$d/gw.pem"
+		[gateway.private_key]="$d/gw.key"
+		[gateway.sendmail]="$d/sendmail"
+		[gateway.log_file]="$d/smimegw.log"
+		[certificates.directory]="$d/certs"
+	)
+	for a in "$@"; do
+		case $a in
+		-*) unset "kv[${a#-}]" ;;
+		*=*) kv[${a%%=*}]=${a#*=} ;;
+		*) fail "make_gateway: bad argument '$a'" ;;
+		esac
+	done
+	{
+		echo "# $TEST: gateway $name"
+		for sec in gateway certificates outbound inbound; do
+			echo "[$sec]"
+			for k in "${!kv[@]}"; do
+				[ "${k%%.*}" = "$sec" ] && echo "${k#*.} = ${kv[$k]}"
+			done
+			echo
+		done
+	} >"$d/smimegw.conf"
+	sendmail_mode "$name" ok
+	own "$d"
+}
+
+# conf NAME - the config file of gateway NAME
+conf() { echo "$S/$1/smimegw.conf"; }
+
+# peer NAME FILE PKI_ID... - certificates directory entry FILE of gateway
+#	NAME holding the certificates PKI_ID.pem... (several: rollover)
+peer() {
+	local name=$1 file=$2 id
+	shift 2
+	: >"$S/$name/certs/$file"
+	for id in "$@"; do
+		cat "$PKI/$id.pem" >>"$S/$name/certs/$file"
+	done
+	own "$S/$name/certs/$file"
+}
+
+# sendmail_mode NAME MODE - the capture wrapper of gateway NAME
+#	(modes: see capture-sendmail.sh)
+sendmail_mode() {
+	local d=$S/$1
+	cat >"$d/sendmail" <<EOF
+#!/bin/sh
+# $TEST: sendmail stand-in for gateway $1
+CAPTURE_DIR='$d/cap' CAPTURE_MODE='$2'
+export CAPTURE_DIR CAPTURE_MODE
+exec /bin/bash '$BEH_DIR/capture-sendmail.sh' "\$@"
+EOF
+	chmod 755 "$d/sendmail"
+	own "$d/sendmail"
+}
+
+# as_filter_user CMD... - run CMD as the filter's user, minimal environment
+as_filter_user() {
+	local env=(env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C)
+	local v
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && env+=("$v=${!v}")
+	done
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=$FILTER_UID --regid=$FILTER_UID --clear-groups -- "${env[@]}" "$@"
+	else
+		"${env[@]}" "$@"
+	fi
+}
+
+# run_filter NAME ARG... - run the filter with gateway NAME's config; stdin
+#	is the caller's.  Sets RC; stdout in $S/out, stderr in $S/err.
+run_filter() {
+	local name=$1
+	shift
+	RC=0
+	as_filter_user "$SMIMEGW" -c "$(conf "$name")" "$@" >"$S/out" 2>"$S/err" || RC=$?
+}
+
+# reset NAME - forget gateway NAME's captured calls
+reset() {
+	rm -rf "${S:?}/$1/cap"
+	mkdir "$S/$1/cap"
+	own "$S/$1/cap"
+}
+
+# calls NAME - number of sendmail calls of gateway NAME
+calls() {
+	local n=0
+	while [ -d "$S/$1/cap/$((n + 1))" ]; do
+		n=$((n + 1))
+	done
+	echo $n
+}
+
+# cap NAME N - directory of call N
+cap() { echo "$S/$1/cap/$2"; }
+
+# no_sanitizer WHAT - no ASan/UBSan report on the filter's stderr
+no_sanitizer() {
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer' "$S/err"; then
+		fail "$1: sanitizer report: $(grep -m3 -E 'Sanitizer|runtime error' "$S/err" | tr '\n' ' ')"
+	fi
+}
+
+# expect NAME CODE DSN CALLS WHAT - the filter's outcome:
+#	exit CODE; DSN "-" for no status line (then stdout must be empty),
+#	else stdout is exactly one line starting with "DSN " (a DSN ending in
+#	"." is a prefix: "4." is any 4.x.x); for bounces and
+#	successes nothing on stderr; exactly CALLS sendmail calls.
+expect() {
+	local name=$1 code=$2 dsn=$3 n=$4 what=$5 got
+	no_sanitizer "$what"
+	[ "$RC" = "$code" ] || fail "$what: exit $RC, expected $code"
+	if [ "$dsn" = - ]; then
+		[ ! -s "$S/out" ] || fail "$what: unexpected output on stdout"
+	else
+		[ "$(wc -l <"$S/out")" = 1 ] && [ "$(tail -c 1 "$S/out")" = "" ] ||
+			fail "$what: expected exactly one status line on stdout"
+		local pat="$dsn "
+		case $dsn in *.) pat=$dsn ;; esac	# "4." matches any 4.x.x
+		case $(head -1 "$S/out") in
+		"$pat"*) ;;
+		*) fail "$what: status line '$(head -1 "$S/out")', expected '$pat...'" ;;
+		esac
+	fi
+	case $code in
+	0 | 65 | 69 | 77)
+		[ ! -s "$S/err" ] || fail "$what: unexpected output on stderr (a bounce shows it)"
+		;;
+	esac
+	got=$(calls "$name")
+	[ "$got" = "$n" ] || fail "$what: $got sendmail calls, expected $n"
+	ok "$what"
+}
+
+# argv_is NAME N WHAT ARG... - call N had exactly these arguments
+argv_is() {
+	local name=$1 n=$2 what=$3
+	shift 3
+	local c
+	c=$(cap "$name" "$n")
+	[ -f "$c/argv0" ] || fail "$what: no sendmail call $n"
+	cmp -s "$c/argv0" <(printf '%s\0' "$@") ||
+		fail "$what: sendmail argv [$(tr '\n' ' ' <"$c/argv")], expected [$*]"
+	ok "$what: argv"
+}
+
+# no_leaked_fds NAME N WHAT - call N inherited only stdin (a pipe), stdout
+#	and stderr (/dev/null), and its own script
+no_leaked_fds() {
+	local c fd target
+	c=$(cap "$1" "$2")
+	while read -r fd _ target; do
+		case $fd:$target in
+		0:pipe:*) ;;
+		1:/dev/null | 2:/dev/null) ;;
+		*:"$BEH_DIR/capture-sendmail.sh") ;;
+		*) fail "$3: sendmail inherited descriptor $fd -> $target" ;;
+		esac
+	done <"$c/fds"
+	grep -q '^0 -> pipe:' "$c/fds" || fail "$3: sendmail's stdin is not a pipe"
+	ok "$3: descriptors"
+}
+
+# ossl_decrypt DER PKI_ID OUT - openssl cms -decrypt with PKI_ID's key;
+#	returns openssl's status, its stderr in $S/openssl.err
+ossl_decrypt() {
+	rm -f "$3"
+	openssl cms -decrypt -binary -inform DER -in "$1" -recip "$PKI/$2.pem" \
+		-inkey "$PKI/$2.key" -out "$3" 2>"$S/openssl.err"
+}
+
+# opens_with DER PKI_ID WHAT - the envelope opens with PKI_ID's key and
+#	no other test key opens it; prints nothing, sets OPENED to the output
+opens_with() {
+	local id
+	ossl_decrypt "$1" "$2" "$1.plain" ||
+		fail "$3: openssl cannot decrypt with $2's key: $(head -2 "$S/openssl.err" | tr '\n' ' ')"
+	for id in gw-a gw-b gw-b-next gw-c carol bob; do
+		[ "$id" = "$2" ] && continue
+		if ossl_decrypt "$1" "$id" "$1.other" && [ -s "$1.other" ]; then
+			fail "$3: $id's key opens it too"
+		fi
+	done
+	OPENED=$1.plain
+	ok "$3: opens with $2 only"
+}
+
+# smime_of NAME N DER WHAT - the message of call N is S/MIME with a valid
+#	base64 body; writes the DER, sets SMIME_INFO to "smime-type=... name=..."
+smime_of() {
+	SMIME_INFO=$(mailtool smime "$(cap "$1" "$2")/msg" "$3" 2>"$S/mailtool.err") ||
+		fail "$4: not an S/MIME message: $(cat "$S/mailtool.err")"
+}
