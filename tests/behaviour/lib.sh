@@ -21,6 +21,7 @@ PY=${PYTHON:-python3}
 FILTER_UID=65534
 CHECKS=0
 
+. "$BEH_DIR/../common.sh"
 mailtool() { "$PY" "$BEH_DIR/mailtool.py" "$@"; }
 
 # fail MSG... - report a failed assertion and stop
@@ -58,30 +59,6 @@ section() {
 finish() {
 	[ "$FAILED_SECTIONS" = 0 ] || fail "$FAILED_SECTIONS section(s) failed"
 	echo "PASS: $TEST ($CHECKS checks)"
-}
-
-# need_cmd CMD... - a missing tool is a failure, never a skip
-need_cmd() {
-	local c
-	for c in "$@"; do
-		command -v "$c" >/dev/null 2>&1 || fail "required tool '$c' not found in PATH"
-	done
-}
-
-# run VAR CMD... - run CMD, store its exit code in VAR (never trips set -e)
-run() {
-	local __v=$1 __rc=0
-	shift
-	"$@" || __rc=$?
-	printf -v "$__v" '%s' "$__rc"
-}
-
-# same EXPECTED GOT WHAT - byte-identical files
-same() {
-	[ -f "$2" ] || fail "$3: no file $2"
-	cmp -s "$1" "$2" ||
-		fail "$3: $2 differs from $1 ($(stat -c %s "$1") bytes expected," \
-			"$(stat -c %s "$2") got; $(cmp "$1" "$2" 2>&1 | head -1))"
 }
 
 # setup SMIMEGW PKI_DIR [...] - check everything, make the scratch dir

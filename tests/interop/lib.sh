@@ -10,6 +10,7 @@ INTEROP_DIR_SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=${PYTHON:-python3}
 cmstool() { "$PY" "$INTEROP_DIR_SELF/cmstool.py" "$@"; }
 extract_p7m() { "$PY" "$INTEROP_DIR_SELF/extract-p7m.py" "$@"; }
+. "$INTEROP_DIR_SELF/../common.sh"
 CHECKS=0
 
 FAILS=0
@@ -33,14 +34,6 @@ ok() {
 	return 0
 }
 
-# need_cmd CMD... - a missing tool is a failure, never a silent skip
-need_cmd() {
-	local c
-	for c in "$@"; do
-		command -v "$c" >/dev/null 2>&1 || fail "required tool '$c' not found in PATH"
-	done
-}
-
 # need_cms PATH - the binary under test must exist
 need_cms() {
 	[ -n "$1" ] && [ -x "$1" ] || fail "smimegw-cms not found or not executable: '${1:-}'"
@@ -53,24 +46,6 @@ need_pki() {
 		gw-c.pem gw-c.key nokeyid.pem nokeyid.key carol.pem carol.key bob.pem bob.key; do
 		[ -s "$1/$f" ] || fail "test PKI incomplete: $1/$f missing (run tests/pki/gen-test-pki.sh)"
 	done
-}
-
-# run VAR CMD... - run CMD, store its exit code in VAR; never trips set -e
-run() {
-	local __var=$1
-	shift
-	local __rc=0
-	"$@" || __rc=$?
-	printf -v "$__var" '%s' "$__rc"
-}
-
-# same EXPECTED GOT WHAT - the two files must be byte-identical
-same() {
-	[ -f "$2" ] || fail "$3: no output file $2"
-	if ! cmp -s "$1" "$2"; then
-		fail "$3: output differs from expected ($(stat -c %s "$1") bytes expected," \
-			"$(stat -c %s "$2") got; $(cmp "$1" "$2" 2>&1 | head -1))"
-	fi
 }
 
 # field FILE KEY - value of KEY=... in a cmstool summary
@@ -147,4 +122,17 @@ finish() {
 		exit 1
 	fi
 	echo "PASS: $TEST ($CHECKS checks)"
+}
+
+# setup_cms_test SMIMEGW_CMS PKI_DIR - the common start of a CMS test:
+# check the arguments and tools, make $S and the test contents in it
+setup_cms_test() {
+	[ $# -eq 2 ] || fail "usage: $TEST.sh SMIMEGW_CMS PKI_DIR"
+	CMS=$1
+	PKI=$2
+	need_cmd openssl "$PY" cmp
+	need_cms "$CMS"
+	need_pki "$PKI"
+	S=$SCRATCH
+	make_contents "$S"
 }

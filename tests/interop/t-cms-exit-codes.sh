@@ -22,15 +22,7 @@ set -euo pipefail
 TEST=t-cms-exit-codes
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || fail "usage: $TEST.sh SMIMEGW_CMS PKI_DIR"
-CMS=$1
-PKI=$2
-need_cmd openssl "$PY" cmp
-need_cms "$CMS"
-need_pki "$PKI"
-
-S=$SCRATCH
-make_contents "$S"
+setup_cms_test "$@"
 KB=(-k "$PKI/gw-b.key" -c "$PKI/gw-b.pem")
 
 # expect_rc CODE WHAT SUBCOMMAND ARGS... - run smimegw-cms SUBCOMMAND -o

@@ -24,15 +24,7 @@ set -euo pipefail
 TEST=t-openssl-reads-ours
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || fail "usage: $TEST.sh SMIMEGW_CMS PKI_DIR"
-CMS=$1
-PKI=$2
-need_cmd openssl "$PY" cmp
-need_cms "$CMS"
-need_pki "$PKI"
-
-S=$SCRATCH
-make_contents "$S"
+setup_cms_test "$@"
 CONTENTS="mime.txt empty.bin one.bin block.bin big.eml"
 
 # certinfo NAME - serial/issuer/ski of PKI cert NAME into $S/NAME.info

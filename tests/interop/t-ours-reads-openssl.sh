@@ -18,15 +18,7 @@ set -euo pipefail
 TEST=t-ours-reads-openssl
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || fail "usage: $TEST.sh SMIMEGW_CMS PKI_DIR"
-CMS=$1
-PKI=$2
-need_cmd openssl "$PY" cmp
-need_cms "$CMS"
-need_pki "$PKI"
-
-S=$SCRATCH
-make_contents "$S"
+setup_cms_test "$@"
 
 # ours_decrypt WHAT IN OUT KEYPAIR... - decrypt IN with the PKI identities
 # named (in order), require exit 0 and OUT == mime.txt unless EXPECT is set
