@@ -130,19 +130,13 @@ static sg_status sg_keytrans_wrap_oaep(gnutls_x509_crt_t cert,
 		st = sg_status_make(SG_INTERNAL, "cannot load RSA key");
 		goto cleanup;
 	}
-	if (params->label_len)
-		gerr = gcry_sexp_build(&data, NULL,
-				       "(data (flags oaep) (hash-algo %s) "
-				       "(label %b) (value %b))",
-				       sg_keytrans_hash_name(params->hash),
-				       (int) params->label_len, params->label,
-				       (int) cek_len, cek);
-	else
-		gerr = gcry_sexp_build(&data, NULL,
-				       "(data (flags oaep) (hash-algo %s) "
-				       "(value %b))",
-				       sg_keytrans_hash_name(params->hash),
-				       (int) cek_len, cek);
+	/* An absent label and an empty one are the same (RFC 8017). */
+	gerr = gcry_sexp_build(&data, NULL,
+			       "(data (flags oaep) (hash-algo %s) (label %b) "
+			       "(value %b))", sg_keytrans_hash_name(params->hash),
+			       (int) params->label_len,
+			       params->label ? params->label : cek,
+			       (int) cek_len, cek);
 	if (gerr) {
 		st = sg_status_make(SG_INTERNAL, "cannot build OAEP input");
 		goto cleanup;
@@ -279,18 +273,11 @@ static int sg_keytrans_unwrap_oaep(gnutls_x509_privkey_t key,
 		gcry_mpi_release(ma);
 		return 0;
 	}
-	if (params->label_len)
-		gerr = gcry_sexp_build(&data, NULL,
-				"(enc-val (flags oaep) (hash-algo %s) "
-				       "(label %b) (rsa (a %m)))",
-				       sg_keytrans_hash_name(params->hash),
-				       (int) params->label_len, params->label,
-				       ma);
-	else
-		gerr = gcry_sexp_build(&data, NULL,
-				       "(enc-val (flags oaep) (hash-algo %s) "
-				       "(rsa (a %m)))",
-				       sg_keytrans_hash_name(params->hash), ma);
+	gerr = gcry_sexp_build(&data, NULL,
+			       "(enc-val (flags oaep) (hash-algo %s) (label %b) "
+			       "(rsa (a %m)))", sg_keytrans_hash_name(params->hash),
+			       (int) params->label_len,
+			       params->label ? params->label : enc, ma);
 	if (gerr == 0 && gcry_pk_decrypt(&plain, data, priv) == 0
 	    && (value = gcry_sexp_find_token(plain, "value", 0)) != NULL
 	    && (bytes = gcry_sexp_nth_data(value, 1, &len)) != NULL

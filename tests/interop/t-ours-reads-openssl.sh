@@ -91,11 +91,15 @@ done
 
 # 2. recipient identifiers and key transports
 for cipher in aes256 aes-256-gcm; do
-	for variant in keyid oaep-sha1 oaep-sha256 keyid+oaep-sha256; do
+	for variant in keyid oaep-sha1 oaep-sha256 keyid+oaep-sha256 oaep-label; do
 		opts=()
 		case $variant in
 		keyid) opts=(-keyid) ;;
 		oaep-sha1) opts=(-keyopt rsa_padding_mode:oaep) ;;
+		# pSourceFunc with a non-empty label ("smimegw", hex)
+		oaep-label)
+			opts=(-keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_label:736d696d656777)
+			;;
 		oaep-sha256) opts=(-keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256) ;;
 		keyid+oaep-sha256)
 			opts=(-keyid -keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256)
@@ -115,9 +119,8 @@ for cipher in aes256 aes-256-gcm; do
 			esac
 			case $variant in
 			*oaep-sha256) info_has "keytrans=rsa-oaep-sha256" "$what" ;;
-			oaep-sha1)
-				info_has "keytrans=rsa-oaep" "$what"
-				info_lacks "sha256" "$what"
+			oaep-sha1 | oaep-label)
+				info_has "keytrans=rsa-oaep-sha1" "$what"
 				;;
 			*) info_lacks "oaep" "$what" ;;
 			esac
