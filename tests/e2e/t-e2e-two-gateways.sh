@@ -1,0 +1,494 @@
+#!/usr/bin/env bash
+# NAME
+#	t-e2e-two-gateways.sh - two real Postfix gateways with smimegw, end to end
+# SYNOPSIS
+#	t-e2e-two-gateways.sh SMIMEGW [PKI_DIR]
+#	(PKI_DIR: where tests/pki/gen-test-pki.sh writes; default E2E_ROOT/pki)
+# DESCRIPTION
+#	As root, on loopback, with no network: starts two independent Postfix
+#	instances, gateway A for a.example and gateway B for b.example, each
+#	with the smimegw entries of master.cf.sample (pipe service as an
+#	unprivileged user, smtpd -o content_filter=smimegw:dummy), and
+#	recording SMTP relays (e2e_relay.py) on the hops A->B and B->A and as
+#	the MX of c.example, a domain without a certificate. Then proves:
+#
+#	1. alice@a.example -> bob@b.example arrives decrypted, text and binary
+#	   attachment equal to the original after MIME decoding, with
+#	   "X-SMIME-Gateway: decrypted..."
+#	2. what crossed A->B was application/pkcs7-mime CMS without the
+#	   plaintext canary; OpenSSL decrypts it with B's key
+#	3. the same from b.example to a.example
+#	4. mixed recipients: split gives Bob an encrypted copy and c.example a
+#	   plain one; reject bounces to Alice and nobody gets the message
+#	5. B without its private key defers (in B's queue, not delivered, not
+#	   bounced), and delivers once the key is back and the queue flushed;
+#	   corrupt ciphertext sent straight to B bounces with 5.7.5 and a DSN
+#	   that says no more than that; nothing undecryptable is delivered
+#	6. a.example -> a.example is delivered plain, and logged as plain
+#	7. smimegw's one line per message carries the Postfix queue id and is
+#	   in the same maillog_file as Postfix's lines for that queue id
+#
+#	Everything lives in E2E_ROOT (default /run/smimegw-e2e), wiped at the
+#	start. The instances, the relays and the change to /etc/postfix/main.cf
+#	(see lab.sh) are undone on every exit; files are kept when the test
+#	fails, for diagnosis. Runs are serialised by a lock file.
+#
+#	See tests/e2e/README.md for running it by hand as a conformance check.
+# ENVIRONMENT
+#	E2E_ROOT	working directory (default /run/smimegw-e2e)
+#	E2E_USER	the filter's user (default smimegw-e2e; created if absent)
+#	E2E_SAMPLE	the master.cf entries to wire (default master.cf.sample)
+#	E2E_LOG_MODE	postlog: smimegw reaches Postfix's maillog_file through
+#			postlog(1), the fallback when /dev/log is no socket;
+#			file: smimegw appends to that file itself (log_file).
+#			Default: file when /dev/log is a socket (a syslog daemon
+#			would take smimegw's lines away from the file), else
+#			postlog.
+#	E2E_TIMEOUT	seconds to wait for each delivery (default 30)
+#	VERBOSE=1	print the lab's log files on success too
+# EXIT STATUS
+#	0 all checks passed; 77 skipped (not root); 1 a check failed.
+set -euo pipefail
+
+TEST=t-e2e-two-gateways
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+SAMPLE=${E2E_SAMPLE:-$TOP/master.cf.sample}
+E2E_ROOT=${E2E_ROOT:-/run/smimegw-e2e}
+E2E_USER=${E2E_USER:-smimegw-e2e}
+TMO=${E2E_TIMEOUT:-30}
+CHECKS=0
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $TEST SMIMEGW [PKI_DIR]" >&2
+	exit 2
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: $TEST must run as root (it creates a user, starts Postfix" \
+	     "instances and edits /etc/postfix/main.cf); CI runs it as root"
+	exit 77
+fi
+
+fail() {
+	echo "FAIL: $TEST: $*" >&2
+	exit 1
+}
+
+ok() {
+	CHECKS=$((CHECKS + 1))
+	echo "ok $CHECKS - $*"
+}
+
+[ -x "$1" ] || fail "smimegw binary not found or not executable: $1"
+SMIMEGW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+PKI=${2:-$E2E_ROOT/pki}
+case $E2E_ROOT in
+/?*) ;;
+*) fail "E2E_ROOT must be an absolute path other than /: '$E2E_ROOT'" ;;
+esac
+if [ -d "$E2E_ROOT" ] && [ -n "$(ls -A "$E2E_ROOT")" ] && [ ! -d "$E2E_ROOT/state" ]; then
+	fail "$E2E_ROOT exists and is not this test's: it would be wiped"
+fi
+[ -r "$SAMPLE" ] || fail "cannot read $SAMPLE"
+if [ -z "${E2E_LOG_MODE:-}" ]; then
+	if [ -S /dev/log ]; then E2E_LOG_MODE="file"; else E2E_LOG_MODE="postlog"; fi
+fi
+case $E2E_LOG_MODE in
+postlog|file) ;;
+*) fail "E2E_LOG_MODE must be postlog or file, not '$E2E_LOG_MODE'" ;;
+esac
+
+for c in postfix postconf postqueue postlog sendmail python3 openssl \
+	 runuser useradd flock awk; do
+	command -v "$c" >/dev/null 2>&1 \
+		|| fail "required tool '$c' not found (run: bash .ci/install-deps)"
+done
+if [ "$E2E_LOG_MODE" = postlog ] \
+   && ! { [ -g /usr/sbin/postlog ] \
+	  && [ "$(stat -c %G /usr/sbin/postlog)" = postdrop ]; }; then
+	fail "/usr/sbin/postlog is not set-gid postdrop ($(stat -c '%A %U:%G' \
+/usr/sbin/postlog)): the filter's user cannot reach postlogd, and smimegw's lines
+would be lost from the mail log. Postfix installs it 2755 root:postdrop
+(postfix-files); Debian 12 does not. Fix, as root:
+  dpkg-statoverride --update --add root postdrop 2555 /usr/sbin/postlog
+(.ci/install-deps does this)."
+fi
+
+# shellcheck source=lab.sh
+. "$HERE/lab.sh"
+
+exec 9>/run/smimegw-e2e.lock
+flock -w 300 9 || fail "another e2e run holds /run/smimegw-e2e.lock"
+
+lab_reset || fail "cannot clean up what a previous run left in $E2E_ROOT"
+
+# on_exit - stop everything, whatever happened; keep the files on failure
+on_exit() {
+	local rc=$? x
+	trap - EXIT INT TERM
+	if [ $rc -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
+		for x in a b; do
+			[ -f "$E2E_ROOT/$x/log/maillog" ] || continue
+			echo "---- gateway $x: $E2E_ROOT/$x/log/maillog (last 40 lines)"
+			tail -n 40 "$E2E_ROOT/$x/log/maillog"
+		done
+	fi
+	if ! lab_stop; then
+		echo "FAIL: $TEST: processes of the lab survived" >&2
+		rc=1
+	fi
+	lab_unbless
+	if [ $rc -eq 0 ]; then
+		rm -rf "$E2E_ROOT"
+	else
+		echo "$TEST: files kept in $E2E_ROOT" >&2
+	fi
+	exit $rc
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+A=$E2E_ROOT/a
+B=$E2E_ROOT/b
+R=$E2E_ROOT/relay
+MSGS=$E2E_ROOT/msgs
+mkdir -p "$MSGS"
+RUN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+CANARY=CANARY-$RUN
+
+# ---------------------------------------------------------------- set-up
+
+lab_log "test PKI"
+bash "$TOP/tests/pki/gen-test-pki.sh" "$PKI" "$TOP/tests/data/nss" >/dev/null \
+	|| fail "cannot generate the test PKI in $PKI"
+lab_user
+read -r PA PB PAB PBA PC <<<"$(lab_free_ports 5)"
+[ -n "$PC" ] || fail "could not find 5 free ports on 127.0.0.1"
+lab_log "ports: A smtpd $PA, B smtpd $PB, relay A->B $PAB, relay B->A $PBA," \
+	"c.example MX $PC; smimegw logs via $E2E_LOG_MODE"
+
+lab_instance a a.example b.example "$PAB" "$PC" "$PA" alice alice2 \
+	|| fail "cannot configure gateway A"
+lab_instance b b.example a.example "$PBA" "$PC" "$PB" bob \
+	|| fail "cannot configure gateway B"
+lab_smimegw_conf a a.example aes256-cbc rsa-pkcs1 issuer-serial split
+lab_smimegw_conf b b.example aes256-gcm rsa-oaep ski split
+lab_bless
+
+FILTER=$(postconf -c "$A/etc" -M smimegw/unix | sed -n 's/.* argv=\([^ ]*\) .*/\1/p')
+for x in a b; do
+	m=$(postconf -c "$E2E_ROOT/$x/etc" -M smimegw/unix)
+	want="flags=Rq user=$E2E_USER null_sender= argv=$FILTER -c $E2E_ROOT/$x/smimegw/smimegw.conf -q \${queue_id} -f \${sender} -- \${recipient}"
+	case $m in
+	*" $want") ;;
+	*) fail "gateway $x: smimegw entry is not master.cf.sample's: $m" ;;
+	esac
+	port=$PA; [ $x = b ] && port=$PB
+	postconf -c "$E2E_ROOT/$x/etc" -P "127.0.0.1:$port/inet/content_filter" \
+		| grep -qx "127.0.0.1:$port/inet/content_filter = smimegw:dummy" \
+		|| fail "gateway $x: smtpd has no -o content_filter=smimegw:dummy"
+	[ -z "$(postconf -c "$E2E_ROOT/$x/etc" -h content_filter)" ] \
+		|| fail "gateway $x: content_filter must not be global"
+	[ "$(stat -c '%a %U' "$E2E_ROOT/$x/smimegw/gateway.key")" = "600 $E2E_USER" ] \
+		|| fail "gateway $x: key is not 0600 $E2E_USER"
+	out=$(runuser -u "$E2E_USER" -- "$FILTER" -c "$E2E_ROOT/$x/smimegw/smimegw.conf" -n 2>&1) \
+		|| fail "gateway $x: smimegw -n as $E2E_USER: $out"
+done
+ok "both gateways wired as master.cf.sample says (pipe user=$E2E_USER, flags=Rq, smtpd content_filter); smimegw -n passes as $E2E_USER"
+
+lab_start a || fail "gateway A did not start"
+lab_start b || fail "gateway B did not start"
+lab_relay ab "$PAB" "$PB" || fail "relay A->B did not start"
+lab_relay ba "$PBA" "$PA" || fail "relay B->A did not start"
+lab_relay c "$PC" || fail "c.example MX did not start"
+ok "gateway A (a.example, :$PA) and gateway B (b.example, :$PB) are up"
+
+# ------------------------------------------------------------- helpers
+
+BLOB=$MSGS/blob.bin
+e2e_mail blob "$BLOB"
+
+# mid NAME - the Message-ID (without <>) of test message NAME
+mid() { echo "$1.$RUN@e2e.test"; }
+
+# compose NAME FROM TO[,TO] SUBJECT - $MSGS/NAME.eml, canary $CANARY-NAME
+compose() {
+	e2e_mail compose -o "$MSGS/$1.eml" --from "$2" --to "$3" \
+		--subject "$4" --message-id "$(mid "$1")" \
+		--canary "$CANARY-$1" --attach "$BLOB"
+}
+
+# inject PORT NAME FROM TO... - send by SMTP, print the queue id
+inject() {
+	local port=$1 name=$2 from=$3 args=() r
+	shift 3
+	for r in "$@"; do args+=(--to "$r"); done
+	e2e_mail send --server "127.0.0.1:$port" --from "$from" "${args[@]}" \
+		"$MSGS/$name.eml"
+}
+
+# wait_log FILE ERE - until a line of FILE matches (E2E_TIMEOUT)
+wait_log() {
+	local _
+	for _ in $(seq $((TMO * 5))); do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	fail "no line matching '$2' in $1 after ${TMO}s"
+}
+
+# queue_empty X - gateway X's queue is empty (waits, E2E_TIMEOUT)
+queue_empty() {
+	local _ out
+	for _ in $(seq $((TMO * 5))); do
+		out=$(postqueue -c "$E2E_ROOT/$1/etc" -p)
+		[ "$out" = "Mail queue is empty" ] && return 0
+		sleep 0.2
+	done
+	fail "gateway $1's queue is not empty: $out"
+}
+
+# spool_wait RELAY NAME - wait until RELAY recorded NAME; sets HOP (the
+# recorded file), NEXTQ (the next hop's queue id) and RCPTS
+spool_wait() {
+	local out
+	out=$(e2e_mail spool-wait --spool "$R/$1/spool" --message-id "$(mid "$2")" \
+		--timeout "$TMO") || fail "relay $1 did not see message $2"
+	read -r HOP NEXTQ RCPTS <<<"$out"
+}
+
+# not_in_maildir DIR NAME - no message of DIR mentions NAME's Message-ID
+not_in_maildir() {
+	local g
+	for g in "$1"/new/* "$1"/cur/*; do
+		[ -e "$g" ] || continue
+		if grep -qF -- "$(mid "$2")" "$g"; then
+			fail "$1 holds $2: $g"
+		fi
+	done
+}
+
+# plain_absent NAME DIR... - no file below DIR holds NAME's canary
+plain_absent() {
+	local name=$1 hits
+	shift
+	hits=$(grep -rlF -- "$CANARY-$name" "$@" 2>/dev/null || true)
+	[ -z "$hits" ] || fail "plaintext of $name found in: $hits"
+}
+
+# smimegw_line FILE QID ERE - exactly one smimegw line for QID, matching ERE
+# (postlog(1) writes "warning: " or "error: " before the text, as Postfix's
+# own msg_warn() does)
+smimegw_line() {
+	local n pre=" smimegw\[[0-9]+\]: ((warning|error): )?$2: "
+	n=$(grep -cE -- "$pre" "$1" || true)
+	[ "$n" = 1 ] || fail "$1: $n smimegw lines for queue id $2, expected 1"
+	grep -qE -- "$pre$3" "$1" \
+		|| fail "$1: smimegw's line for $2 does not match '$3': $(grep -E -- "$pre" "$1")"
+}
+
+# openssl_reads DER CERT KEY NAME - OpenSSL decrypts what crossed the hop
+openssl_reads() {
+	openssl cms -decrypt -inform DER -in "$1" -recip "$2" -inkey "$3" \
+		-out "$MSGS/$4.openssl" 2>"$MSGS/$4.openssl.err" \
+		|| fail "openssl cannot decrypt the $4 hop: $(cat "$MSGS/$4.openssl.err")"
+	e2e_mail verify "$MSGS/$4.openssl" --text "$MSGS/$4.eml.txt" \
+		--attach "$BLOB" --no-trace >/dev/null \
+		|| fail "what OpenSSL decrypted from the $4 hop is not the original"
+}
+
+# --------------------------------------- 1, 2: a.example -> b.example
+
+lab_log "1. alice@a.example -> bob@b.example"
+compose ab alice@a.example bob@b.example "a to b"
+QA_AB=$(inject "$PA" ab alice@a.example bob@b.example) || fail "A refused the message"
+spool_wait ab ab
+HOP_AB=$HOP QB_AB=$NEXTQ
+[ "$RCPTS" = bob@b.example ] || fail "A->B hop recipients: $RCPTS"
+[ "$QB_AB" != - ] || fail "B did not queue what crossed A->B"
+f=$(e2e_mail wait --maildir "$B/mail/bob" --message-id "$(mid ab)" --timeout "$TMO") \
+	|| fail "bob did not get the message"
+res=$(e2e_mail verify "$f" --text "$MSGS/ab.eml.txt" --attach "$BLOB" \
+	--trace "decrypted") || fail "bob's copy is not the original"
+ok "bob@b.example got alice's message: $res"
+
+res=$(e2e_mail hop "$HOP_AB" --canary "$CANARY-ab" --attach "$BLOB" \
+	--der "$MSGS/ab.der") || fail "the A->B hop carried something else"
+ok "what crossed A->B: $res"
+openssl_reads "$MSGS/ab.der" "$PKI/gw-b.pem" "$PKI/gw-b.key" ab
+ok "OpenSSL decrypts the A->B ciphertext with B's key to the original"
+
+# ----------------------------------------- 3: b.example -> a.example
+
+lab_log "3. bob@b.example -> alice@a.example"
+compose ba bob@b.example alice@a.example "b to a"
+QB_BA=$(inject "$PB" ba bob@b.example alice@a.example) || fail "B refused the message"
+spool_wait ba ba
+HOP_BA=$HOP QA_BA=$NEXTQ
+[ "$RCPTS" = alice@a.example ] || fail "B->A hop recipients: $RCPTS"
+[ "$QA_BA" != - ] || fail "A did not queue what crossed B->A"
+f=$(e2e_mail wait --maildir "$A/mail/alice" --message-id "$(mid ba)" --timeout "$TMO") \
+	|| fail "alice did not get the message"
+res=$(e2e_mail verify "$f" --text "$MSGS/ba.eml.txt" --attach "$BLOB" \
+	--trace "decrypted") || fail "alice's copy is not the original"
+ok "alice@a.example got bob's message: $res"
+res=$(e2e_mail hop "$HOP_BA" --canary "$CANARY-ba" --attach "$BLOB" \
+	--der "$MSGS/ba.der") || fail "the B->A hop carried something else"
+ok "what crossed B->A: $res"
+openssl_reads "$MSGS/ba.der" "$PKI/gw-a.pem" "$PKI/gw-a.key" ba
+ok "OpenSSL decrypts the B->A ciphertext with A's key to the original"
+
+# ------------------------------------- 4: mixed recipients, split
+
+lab_log "4. mixed recipients: bob@b.example and someone@c.example"
+compose split alice@a.example bob@b.example,someone@c.example "mixed, split"
+inject "$PA" split alice@a.example bob@b.example someone@c.example >/dev/null \
+	|| fail "A refused the message"
+f=$(e2e_mail wait --maildir "$B/mail/bob" --message-id "$(mid split)" --timeout "$TMO") \
+	|| fail "bob did not get the split message"
+e2e_mail verify "$f" --text "$MSGS/split.eml.txt" --attach "$BLOB" \
+	--trace decrypted >/dev/null || fail "bob's copy of the split message"
+spool_wait ab split
+[ "$RCPTS" = bob@b.example ] || fail "split: A->B hop recipients: $RCPTS"
+e2e_mail hop "$HOP" --canary "$CANARY-split" --attach "$BLOB" \
+	--der "$MSGS/split.der" >/dev/null || fail "split: the A->B copy is not ciphertext"
+spool_wait c split
+cfile=$HOP
+[ "$RCPTS" = someone@c.example ] || fail "split: c.example recipients: $RCPTS"
+e2e_mail verify "$cfile" --text "$MSGS/split.eml.txt" --attach "$BLOB" \
+	--no-trace >/dev/null || fail "c.example's copy is not the plain original"
+grep -qF -- "$CANARY-split" "$cfile" || fail "c.example's copy is not plain"
+ok "mixed_recipients = split: bob got it encrypted (one recipient on the hop), c.example a plain copy"
+
+lab_log "4. mixed recipients, reject"
+lab_smimegw_conf a a.example aes256-cbc rsa-pkcs1 issuer-serial reject
+compose reject alice@a.example bob@b.example,someone@c.example "mixed, reject"
+QA_REJ=$(inject "$PA" reject alice@a.example bob@b.example someone@c.example) \
+	|| fail "A refused the message"
+f=$(e2e_mail wait-bounce --maildir "$A/mail/alice" --of "$(mid reject)" --timeout "$TMO") \
+	|| fail "alice got no bounce for mixed_recipients = reject"
+grep -q '^Status: 5\.7\.1' "$f" || fail "the bounce does not say 5.7.1: $f"
+grep -qF 'no encryption certificate' "$f" || fail "the bounce does not say why: $f"
+wait_log "$A/log/maillog" " $QA_REJ: removed"
+queue_empty a
+[ "$(e2e_mail spool-count --spool "$R/ab/spool" --message-id "$(mid reject)")" = 0 ] \
+	|| fail "reject: something crossed A->B"
+[ "$(e2e_mail spool-count --spool "$R/c/spool" --message-id "$(mid reject)")" = 0 ] \
+	|| fail "reject: c.example got something"
+plain_absent reject "$B/mail" "$R" "$A/mail/alice2"
+smimegw_line "$A/log/maillog" "$QA_REJ" "outbound: from=<alice@a.example> rejected"
+ok "mixed_recipients = reject: alice got a 5.7.1 bounce; bob, c.example and the hop got nothing"
+lab_smimegw_conf a a.example aes256-cbc rsa-pkcs1 issuer-serial split
+
+# ------------------------------------------ 6: inside a.example
+
+lab_log "6. alice@a.example -> alice2@a.example"
+compose local alice@a.example alice2@a.example "inside a.example"
+QA_LOC=$(inject "$PA" local alice@a.example alice2@a.example) || fail "A refused"
+f=$(e2e_mail wait --maildir "$A/mail/alice2" --message-id "$(mid local)" --timeout "$TMO") \
+	|| fail "alice2 did not get the message"
+e2e_mail verify "$f" --text "$MSGS/local.eml.txt" --attach "$BLOB" --no-trace \
+	>/dev/null || fail "alice2's copy is not the plain original"
+grep -qiF 'application/pkcs7-mime' "$f" && fail "alice2's copy was encrypted"
+smimegw_line "$A/log/maillog" "$QA_LOC" \
+	"outbound: from=<alice@a.example> to=<alice2@a.example> plain"
+[ "$(e2e_mail spool-count --spool "$R/ab/spool" --message-id "$(mid local)")" = 0 ] \
+	|| fail "mail inside a.example crossed to B"
+ok "a.example -> a.example: delivered plain, not encrypted, logged as plain, never left A"
+
+# ------------------------------------ 5: B cannot read its key
+
+lab_log "5. B without its private key"
+mv "$B/smimegw/gateway.key" "$B/smimegw/gateway.key.away"
+compose nokey alice@a.example bob@b.example "while B has no key"
+inject "$PA" nokey alice@a.example bob@b.example >/dev/null || fail "A refused"
+spool_wait ab nokey
+QB_NOKEY=$NEXTQ
+wait_log "$B/log/maillog" " $QB_NOKEY: to=<bob@b\.example>, relay=smimegw, .*status=deferred"
+q=$(postqueue -c "$B/etc" -p)
+grep -qE "^${QB_NOKEY}[*!]? " <<<"$q" || fail "the message is not in B's queue: $q"
+grep -qF 'will retry' <<<"$q" || fail "B's queue does not say it will retry: $q"
+grep -qE " $QB_NOKEY: .*status=(sent|bounced)" "$B/log/maillog" \
+	&& fail "B delivered or bounced without its key"
+not_in_maildir "$B/mail/bob" nokey
+not_in_maildir "$A/mail/alice" nokey
+plain_absent nokey "$B/mail" "$A/mail"
+ok "without its key B defers: $QB_NOKEY waits in B's queue ('will retry'), not delivered, not bounced"
+
+mv "$B/smimegw/gateway.key.away" "$B/smimegw/gateway.key"
+postqueue -c "$B/etc" -f
+f=$(e2e_mail wait --maildir "$B/mail/bob" --message-id "$(mid nokey)" --timeout "$TMO") \
+	|| fail "bob did not get the message after the key came back"
+e2e_mail verify "$f" --text "$MSGS/nokey.eml.txt" --attach "$BLOB" \
+	--trace decrypted >/dev/null || fail "bob's late copy is not the original"
+queue_empty b
+ok "key restored, queue flushed: bob got the deferred message, decrypted; B's queue is empty"
+
+# ------------------------------- 5: corrupt ciphertext straight into B
+
+for mode in flip garbage; do
+	lab_log "5. corrupt ciphertext ($mode) sent straight to B"
+	e2e_mail corrupt "$HOP_AB" --mode "$mode" --message-id "$(mid "bad-$mode")" \
+		-o "$MSGS/bad-$mode.eml"
+	q=$(inject "$PB" "bad-$mode" alice@a.example bob@b.example) || fail "B refused"
+	wait_log "$B/log/maillog" " $q: to=<bob@b\.example>, relay=smimegw, .*status=bounced"
+	f=$(e2e_mail wait-bounce --maildir "$A/mail/alice" --of "$(mid "bad-$mode")" \
+		--timeout "$TMO") || fail "alice got no bounce for $mode"
+	grep -q '^Status: 5\.7\.5' "$f" || fail "the $mode bounce is not 5.7.5: $f"
+	d=$(sed -n '/^Diagnostic-Code:/,/^$/p' "$f" | tr -s ' \n' ' ' | sed 's/ *$//')
+	[ "$d" = "Diagnostic-Code: x-unix; smimegw: encrypted message could not be decrypted" ] \
+		|| fail "the $mode DSN must say only that decryption failed: $d"
+	smimegw_line "$B/log/maillog" "$q" "inbound: from=<alice@a.example> bounced"
+	not_in_maildir "$B/mail/bob" "bad-$mode"
+	ok "corrupt ciphertext ($mode) into B: bounced 5.7.5 to alice, DSN says only that; bob got nothing"
+done
+
+# --------------------------------------------------- 7: the logs
+
+lab_log "7. logs"
+for x in a b; do
+	[ -s "$E2E_ROOT/$x/log/maillog" ] || fail "no maillog_file in $E2E_ROOT/$x/log"
+done
+postconf -c "$A/etc" -h export_environment | grep -qw MAIL_CONFIG \
+	|| fail "pipe(8) does not export MAIL_CONFIG"
+# A, outbound: the filter's line and Postfix's own, same queue id, same file
+smimegw_line "$A/log/maillog" "$QA_AB" \
+	"outbound: from=<alice@a\.example> to=<bob@b\.example> encrypted "
+grep -qE " postfix-a/cleanup\[[0-9]+\]: $QA_AB: message-id=<$(mid ab)>" "$A/log/maillog" \
+	|| fail "no cleanup line for $QA_AB in A's log"
+grep -qE " postfix-a/pipe\[[0-9]+\]: $QA_AB: to=<bob@b\.example>, relay=smimegw, .*status=sent \(delivered via smimegw service\)$" \
+	"$A/log/maillog" || fail "A's pipe line for $QA_AB is missing or carries the filter's output: $(grep " $QA_AB: to=" "$A/log/maillog")"
+grep -qE " postfix-a/pickup\[[0-9]+\]: [0-9A-F]+: uid=$(id -u "$E2E_USER") from=<alice@a\.example>" \
+	"$A/log/maillog" || fail "no reinjection by uid $(id -u "$E2E_USER") in A's log"
+# pipe(8) passes MAIL_CONFIG on, so postlog wrote into this instance's file:
+grep -qE " smimegw\[[0-9]+\]: ((warning|error): )?$QA_AB: " "$B/log/maillog" \
+	&& fail "A's filter line for $QA_AB went to B's log"
+grep -qE " smimegw\[[0-9]+\]: ((warning|error): )?$QB_AB: " "$A/log/maillog" \
+	&& fail "B's filter line for $QB_AB went to A's log"
+# B, inbound
+smimegw_line "$B/log/maillog" "$QB_AB" \
+	"inbound: from=<alice@a\.example> to=<bob@b\.example> decrypted"
+grep -qE " postfix-b/pipe\[[0-9]+\]: $QB_AB: to=<bob@b\.example>, relay=smimegw, .*status=sent \(delivered via smimegw service\)$" \
+	"$B/log/maillog" || fail "B's pipe line for $QB_AB is missing or carries the filter's output"
+grep -qE " postfix-b/smtpd\[[0-9]+\]: $QB_AB: client=" "$B/log/maillog" \
+	|| fail "no smtpd line for $QB_AB in B's log"
+# and the reverse direction
+smimegw_line "$B/log/maillog" "$QB_BA" \
+	"outbound: from=<bob@b\.example> to=<alice@a\.example> encrypted "
+smimegw_line "$A/log/maillog" "$QA_BA" \
+	"inbound: from=<bob@b\.example> to=<alice@a\.example> decrypted"
+ok "smimegw's lines carry the queue id, one per message, in each instance's maillog_file beside Postfix's ($E2E_LOG_MODE)"
+if grep -qE 'smimegw\[[0-9]+\]: .*(warning|error|fatal)|postfix-[ab]/[a-z]+\[[0-9]+\]: (fatal|panic)' \
+	"$A/log/maillog" "$B/log/maillog"; then
+	# the only warning we caused on purpose is B's missing key
+	bad=$(grep -hE 'smimegw\[[0-9]+\]: .*(warning|error|fatal)|postfix-[ab]/[a-z]+\[[0-9]+\]: (fatal|panic)' \
+		"$A/log/maillog" "$B/log/maillog" | grep -vF "$QB_NOKEY" \
+		| grep -vE 'bounced: encrypted message could not be decrypted' || true)
+	[ -z "$bad" ] || fail "unexpected warnings or errors: $bad"
+fi
+queue_empty a
+queue_empty b
+ok "no unexpected warnings; both queues empty"
+
+lab_log "done"
+echo "$TEST: $CHECKS passed, 0 failed"
