@@ -61,6 +61,7 @@ for gw in a b; do
 	sed -e "s|/etc/smimegw/gateway|$d/gateway|" \
 	    -e "s|/etc/smimegw/certs|$d/certs|" \
 	    -e "s|/usr/sbin/sendmail|$d/sendmail|" \
+	    -e "/^timeout/a log_file = $d/smimegw.log" \
 	    "$here/$gw.example.conf" >"$d/smimegw.conf"
 done
 chmod 755 "$work"
@@ -75,6 +76,7 @@ step "gateway A (a.example) filters alice@a.example -> bob@b.example"
 "${run_as[@]}" "$filter" -c "$work/a/smimegw.conf" -q DEMO1A -f alice@a.example \
 	-- bob@b.example <"$msg"
 echo "   exit 0; sendmail got: $(tr '\n' ' ' <"$work/a/out/0.argv")"
+echo "   log: $(grep DEMO1A "$work/a/smimegw.log" | cut -d' ' -f5- | cut -c1-150)..."
 grep -E '^(From|To|Subject|Content-Type):' "$work/a/out/0.msg" | sed 's/^/   /'
 if grep -q "$canary" "$work/a/out/0.msg"; then
 	echo "demo: canary leaked in clear" >&2; exit 1
@@ -84,6 +86,7 @@ echo "   ... $(wc -c <"$work/a/out/0.msg") bytes of base64 CMS; the canary is no
 step "gateway B (b.example) receives it and decrypts"
 "${run_as[@]}" "$filter" -c "$work/b/smimegw.conf" -q DEMO1B -f alice@a.example \
 	-- bob@b.example <"$work/a/out/0.msg"
+echo "   log: $(grep DEMO1B "$work/b/smimegw.log" | cut -d' ' -f5- | cut -c1-150)..."
 grep -E '^(X-SMIME-Gateway|Subject):' "$work/b/out/0.msg" | sed 's/^/   /'
 python3 - "$msg" "$work/b/out/0.msg" <<'PY'
 import email, sys

@@ -187,6 +187,13 @@ static int check_config(const char *path)
 	if (sg_status_is_ok(&st) && access(cfg->sendmail, X_OK) < 0)
 		st = sg_status_make(SG_CONFIG, "%s: [gateway] sendmail %s is "
 			"not executable", path, cfg->sendmail);
+	if (sg_status_is_ok(&st)) {
+		char	why[300];
+
+		sg_log_set_file(cfg->log_file);
+		if (!sg_log_check(why, sizeof(why)))
+			st = sg_status_make(SG_CONFIG, "%s: %s", path, why);
+	}
 	sg_keyring_free(kr);
 	sg_config_free(cfg);
 	if (!sg_status_is_ok(&st)) {

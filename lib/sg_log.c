@@ -181,7 +181,12 @@ static void sg_log_emit(int priority, const char *level, const char *fmt,
 		done = true;
 	if (!done)
 		done = sg_log_postlog(level, line);
-	if (!done || sg_log_stderr) {
+	/*
+	 * stderr only when asked (-n) or when a person is watching: under
+	 * pipe(8), stderr becomes the bounce text a remote sender reads.
+	 * sg_log_check() lets -n refuse a setup where this drops lines.
+	 */
+	if (sg_log_stderr || (!done && isatty(STDERR_FILENO))) {
 		len = snprintf(copy, sizeof(copy), "%s: %s\n", sg_log_ident,
 			       line);
 		if (len > 0)
@@ -219,4 +224,31 @@ void	sg_log_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	sg_log_emit(LOG_ERR, "error", fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * sg_log_check - can lines leave this process by some channel? Sends one
+ * line through the channel that would be used (syslog is trusted when its
+ * socket exists: it cannot confirm delivery).
+ */
+bool	sg_log_check(char *why, size_t size)
+{
+	static const char line[] = "NOQUEUE: configuration check (smimegw -n)";
+
+	if (sg_log_syslog_up())
+		return true;
+	if (sg_log_file != NULL) {
+		if (sg_log_to_file(line))
+			return true;
+		snprintf(why, size, "log_file %s cannot be written: %s",
+			 sg_log_file, strerror(errno));
+		return false;
+	}
+	if (sg_log_postlog("info", line))
+		return true;
+	snprintf(why, size, "no syslog socket %s, no [gateway] log_file, and "
+		 "%s does not work for this user (is it set-gid postdrop, and "
+		 "does Postfix have maillog_file?): log lines would be lost",
+		 SG_LOG_SOCKET, SG_LOG_POSTLOG);
+	return false;
 }

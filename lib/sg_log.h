@@ -15,16 +15,18 @@
  *	Postfix logs ("4XyZ1abc: outbound: ..."); without a queue id the
  *	prefix is "NOQUEUE: ".
  *
- *	Lines are never lost silently: when /dev/log is not a socket (no
- *	syslog daemon, as in containers and CI), each line goes instead to
- *	the log file if one is set, else through Postfix's postlog(1)
- *	(/usr/sbin/postlog, which reaches postlogd when Postfix has
- *	maillog_file set), else to stderr. With a log file set, lines are
- *	appended there in addition to syslog, each with a timestamp, the
- *	program name and pid.
+ *	When /dev/log is not a socket (no syslog daemon, as in containers
+ *	and CI), each line goes instead to the log file if one is set, else
+ *	through Postfix's postlog(1) (/usr/sbin/postlog, set-gid postdrop,
+ *	which reaches postlogd when Postfix has maillog_file set). With a log
+ *	file set, lines are appended there in addition to syslog, each with a
+ *	timestamp, the program name and pid.
  *
- *	sg_log_to_stderr(true) copies every line to stderr too (for -n and
- *	interactive use); the filter proper never writes logs to stdout.
+ *	stderr is used only when sg_log_to_stderr(true) was called (-n and
+ *	interactive use) or stderr is a terminal: under pipe(8) it becomes
+ *	the bounce text a remote sender reads. So that no line is lost
+ *	silently, sg_log_check() tells whether any channel works; smimegw -n
+ *	refuses a setup where none does. The filter never logs to stdout.
  *
  *	No message content and no key material is ever logged by callers.
  */
@@ -32,11 +34,15 @@
 #define SG_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 void	sg_log_open(const char *ident);
 void	sg_log_set_queue_id(const char *queue_id);
 void	sg_log_set_file(const char *path);
 void	sg_log_to_stderr(bool on);
+
+/* sg_log_check - false, with the reason in why, when lines would be lost */
+bool	sg_log_check(char *why, size_t size);
 
 void	sg_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	sg_log_warning(const char *fmt, ...)
