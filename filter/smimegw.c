@@ -537,8 +537,8 @@ int	main(int argc, char **argv)
 		sg_log_info("rejected: from=<%s> %s", sender, st.text);
 		finish(EXIT_DATAERR, "5.6.0", st.text);
 	}
-	if (sg_policy_direction(sender, cfg->domains, cfg->ndomains,
-				cfg->null_sender_outbound)
+	if (sg_policy_direction(sender, j.rcpts, j.nrcpts, cfg->domains,
+				cfg->ndomains, cfg->null_sender_outbound)
 	    == SG_DIRECTION_OUTBOUND) {
 		outbound(&j);
 		send_copies(&j, "outbound");

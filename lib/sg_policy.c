@@ -46,18 +46,31 @@ bool	sg_policy_member(const char *domain, char *const *domains, size_t n)
 	return false;
 }
 
-/* sg_policy_direction - outbound when the sender is one of ours */
-sg_direction sg_policy_direction(const char *sender, char *const *domains,
-				 size_t ndomains, bool null_sender_outbound)
+/* sg_policy_is_ours - is the address in one of our domains? */
+static bool sg_policy_is_ours(const char *addr, char *const *domains,
+			      size_t ndomains)
 {
 	char	dom[256];
 
-	if (sender[0] == '\0')
-		return null_sender_outbound ? SG_DIRECTION_OUTBOUND
-			: SG_DIRECTION_INBOUND;
-	if (sg_policy_domain_of(sender, dom, sizeof(dom))
-	    && sg_policy_member(dom, domains, ndomains))
-		return SG_DIRECTION_OUTBOUND;
+	return sg_policy_domain_of(addr, dom, sizeof(dom))
+		&& sg_policy_member(dom, domains, ndomains);
+}
+
+/* sg_policy_direction - outbound when the sender (or a bounce) is ours */
+sg_direction sg_policy_direction(const char *sender, char *const *rcpts,
+				 size_t nrcpts, char *const *domains,
+				 size_t ndomains, bool null_sender_outbound)
+{
+	size_t	i;
+
+	if (sender[0] != '\0')
+		return sg_policy_is_ours(sender, domains, ndomains)
+			? SG_DIRECTION_OUTBOUND : SG_DIRECTION_INBOUND;
+	if (!null_sender_outbound)
+		return SG_DIRECTION_INBOUND;
+	for (i = 0; i < nrcpts; i++)
+		if (!sg_policy_is_ours(rcpts[i], domains, ndomains))
+			return SG_DIRECTION_OUTBOUND;
 	return SG_DIRECTION_INBOUND;
 }
 

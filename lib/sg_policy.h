@@ -17,8 +17,11 @@
  *	when it equals D or ends in "." D.
  *
  *	sg_policy_direction(): outbound when the sender is a member of one of
- *	our domains, otherwise inbound. The null sender (bounces from our own
- *	MTA) is outbound unless configured otherwise.
+ *	our domains, otherwise inbound. The null sender (a bounce) has no
+ *	domain, so the recipients decide: a bounce addressed only to our own
+ *	domains comes from a partner and is inbound (decrypted); one with a
+ *	recipient elsewhere is ours going out, outbound (encrypted), unless
+ *	null_sender_outbound is false: then every bounce is inbound.
  *
  *	sg_policy_outbound() partitions recipients into copies. Recipients in
  *	our own domains get a plain copy (their mail never leaves). Recipients
@@ -44,7 +47,8 @@ typedef enum sg_direction {
 
 bool	sg_policy_domain_of(const char *addr, char *buf, size_t size);
 bool	sg_policy_member(const char *domain, char *const *domains, size_t n);
-sg_direction sg_policy_direction(const char *sender, char *const *domains,
+sg_direction sg_policy_direction(const char *sender, char *const *rcpts,
+				 size_t nrcpts, char *const *domains,
 				 size_t ndomains, bool null_sender_outbound);
 
 /* One outbound recipient, as the filter found it. */

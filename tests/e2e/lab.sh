@@ -132,8 +132,9 @@ lab_filter_path() {
 	fi
 }
 
-# lab_sample_entries FILTER CONF SMTPD_PORT - the smimegw pipe entry and the
-# smtpd entry of master.cf.sample, for this instance: user=, the filter's
+# lab_sample_entries FILTER CONF SMTPD_PORT - the smimegw pipe entry, the
+# smtpd entry and the notification entries (bounce, defer, trace through
+# cleanup-smimegw) of master.cf.sample, for this instance: user=, the filter's
 # path and its -c file substituted, the smtpd bound to 127.0.0.1:PORT and
 # not chrooted (a private instance has no chroot jail set up).
 lab_sample_entries() {
@@ -141,7 +142,9 @@ lab_sample_entries() {
 	awk -v user="$E2E_USER" -v filter="$filter" -v conf="$conf" \
 	    -v port="$port" '
 	/^[^[:space:]]/ { blk = ($1 == "smimegw") ? "pipe" \
-		: ($1 == "smtp" && $2 == "inet") ? "smtpd" : "" }
+		: ($1 == "smtp" && $2 == "inet") ? "smtpd" \
+		: ($1 ~ /^(bounce|defer|trace|cleanup-smimegw)$/) ? "notify" : "" }
+	blk == "notify" && /^[^[:space:]]/ { notify++ }
 	blk == "smtpd" && /^smtp/ { $1 = "127.0.0.1:" port; $5 = "n"; print; next }
 	blk == "pipe" {
 		n = sub(/user=smimegw /, "user=" user " ")
@@ -150,7 +153,7 @@ lab_sample_entries() {
 		subs += n
 	}
 	blk != "" { print }
-	END { if (subs != 3) exit 1 }' "$SAMPLE"
+	END { if (subs != 3 || notify != 4) exit 1 }' "$SAMPLE"
 }
 
 # lab_instance X DOMAIN PEER PEER_PORT C_PORT SMTPD_PORT MAILBOX...
@@ -173,7 +176,7 @@ lab_instance() {
 	filter=$(lab_filter_path)
 	conf=$r/smimegw/smimegw.conf
 	entries=$(lab_sample_entries "$filter" "$conf" "$port") \
-		|| { echo "lab: cannot find the smimegw and smtp entries in $SAMPLE" >&2
+		|| { echo "lab: cannot find the smimegw, smtp and notification entries in $SAMPLE" >&2
 		     return 1; }
 
 	cat >"$r/etc/main.cf" <<EOF
@@ -202,24 +205,23 @@ append_dot_mydomain = no
 smtpd_banner = \$myhostname ESMTP smimegw-e2e
 virtual_mailbox_domains = $domain
 virtual_mailbox_base = $r/mail
-virtual_mailbox_maps = inline:{ $maps }
+virtual_mailbox_maps = inline:{ $maps, bounceme@$domain=bounceme/ }
 virtual_uid_maps = static:$NOBODY_UID
 virtual_gid_maps = static:$NOBODY_GID
-transport_maps = inline:{ $peer=smtp:[127.0.0.1]:$peer_port, c.example=smtp:[127.0.0.1]:$c_port }
+# bounceme@ is accepted, then bounced at delivery, after the filter (check 8)
+transport_maps = inline:{ $peer=smtp:[127.0.0.1]:$peer_port, c.example=smtp:[127.0.0.1]:$c_port, bounceme@$domain=bounceme: }
 # From master.cf.sample:
 $(sed -n 's/^#[[:space:]]*\(smimegw_[a-z_]* = .*\)$/\1/p' "$SAMPLE")
 EOF
 	cat >"$r/etc/master.cf" <<EOF
 # Gateway of $domain, smimegw end-to-end test (tests/e2e/lab.sh).
 # Postfix's standard services, not chrooted, plus postlogd (maillog_file),
-# plus the smimegw and smtpd entries of master.cf.sample.
+# plus the smimegw, smtpd, bounce/defer/trace and cleanup-smimegw entries of
+# master.cf.sample.
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
 rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
 verify    unix  -       -       n       -       1       verify
 flush     unix  n       -       n       1000?   0       flush
 proxymap  unix  -       -       n       -       -       proxymap
@@ -234,6 +236,8 @@ virtual   unix  -       n       n       -       -       virtual
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+bounceme  unix  -       n       n       -       -       pipe
+  flags= user=nobody argv=/bin/false
 $entries
 EOF
 

@@ -27,6 +27,9 @@
 #	6. a.example -> a.example is delivered plain, and logged as plain
 #	7. smimegw's one line per message carries the Postfix queue id and is
 #	   in the same maillog_file as Postfix's lines for that queue id
+#	8. a bounce that B writes after decrypting a message (bounceme@, a
+#	   transport that fails) passes B's filter through the notification entries
+#	   of master.cf.sample and crosses back encrypted; A decrypts it
 #
 #	Everything lives in E2E_ROOT (default /run/smimegw-e2e), wiped at the
 #	start. The instances, the relays and the change to /etc/postfix/main.cf
@@ -442,6 +445,25 @@ for mode in flip garbage; do
 	not_in_maildir "$B/mail/bob" "bad-$mode"
 	ok "corrupt ciphertext ($mode) into B: bounced 5.7.5 to alice, DSN says only that; bob got nothing"
 done
+
+# ------------------ 8: a bounce of decrypted mail goes back encrypted
+
+lab_log "8. B bounces a message after decrypting it"
+compose dsn alice@a.example bounceme@b.example "bounced after decryption"
+QA_DSN=$(inject "$PA" dsn alice@a.example bounceme@b.example) || fail "A refused"
+f=$(e2e_mail wait-bounce --maildir "$A/mail/alice" --of "$(mid dsn)" --timeout "$TMO") \
+	|| fail "alice got no bounce from B for bounceme@b.example"
+grep -q '^Status: 5\.' "$f" || fail "the bounce from B is not a 5.x.x: $f"
+grep -qF -- "$CANARY-dsn" "$f" || fail "the bounce does not return alice's message: $f"
+grep -q '^X-SMIME-Gateway: decrypted' "$f" || fail "A did not decrypt the bounce: $f"
+# B's notification went through its filter (null sender, a partner's
+# recipient: outbound) and crossed B->A as ciphertext only
+grep -qE " smimegw\[[0-9]+\]: [0-9A-F]+: outbound: from=<> to=<alice@a\.example> encrypted " \
+	"$B/log/maillog" || fail "B's bounce did not go through its filter encrypted"
+grep -qE " smimegw\[[0-9]+\]: [0-9A-F]+: inbound: from=<> to=<alice@a\.example> decrypted" \
+	"$A/log/maillog" || fail "A did not log the bounce as decrypted inbound"
+plain_absent dsn "$R"
+ok "a bounce of decrypted mail (B) crossed back encrypted; alice got it decrypted with her text"
 
 # --------------------------------------------------- 7: the logs
 

@@ -15,28 +15,48 @@ static void test_membership_and_direction(void)
 {
 	static const struct {
 		const char *sender;
+		const char *rcpt1, *rcpt2;	/* NULL: fewer recipients */
 		bool	null_outbound;
 		sg_direction want;
 	} cases[] = {
-		{"alice@a.example", true, SG_DIRECTION_OUTBOUND},
-		{"Alice@A.Example", true, SG_DIRECTION_OUTBOUND},
-		{"bob@dept.a.example", true, SG_DIRECTION_OUTBOUND},
-		{"x@a-corp.example.", true, SG_DIRECTION_OUTBOUND},
-		{"eve@evila.example", true, SG_DIRECTION_INBOUND},
-		{"eve@a.example.evil", true, SG_DIRECTION_INBOUND},
-		{"bob@b.example", true, SG_DIRECTION_INBOUND},
-		{"\"odd@a.example\"@b.example", true, SG_DIRECTION_INBOUND},
-		{"no-at-sign", true, SG_DIRECTION_INBOUND},
-		{"", true, SG_DIRECTION_OUTBOUND},
-		{"", false, SG_DIRECTION_INBOUND},
+		{"alice@a.example", "x@b.example", NULL, true, SG_DIRECTION_OUTBOUND},
+		{"Alice@A.Example", "x@b.example", NULL, true, SG_DIRECTION_OUTBOUND},
+		{"bob@dept.a.example", "x@b.example", NULL, true,
+		 SG_DIRECTION_OUTBOUND},
+		{"x@a-corp.example.", "x@b.example", NULL, true,
+		 SG_DIRECTION_OUTBOUND},
+		{"eve@evila.example", "x@a.example", NULL, true,
+		 SG_DIRECTION_INBOUND},
+		{"eve@a.example.evil", "x@a.example", NULL, true,
+		 SG_DIRECTION_INBOUND},
+		{"bob@b.example", "x@a.example", NULL, true, SG_DIRECTION_INBOUND},
+		{"\"odd@a.example\"@b.example", "x@a.example", NULL, true,
+		 SG_DIRECTION_INBOUND},
+		{"no-at-sign", "x@a.example", NULL, true, SG_DIRECTION_INBOUND},
+		/* a sender of ours writing to ourselves: outbound, all local */
+		{"alice@a.example", "bob@a.example", NULL, true,
+		 SG_DIRECTION_OUTBOUND},
+		/* bounces: the recipients decide */
+		{"", "x@b.example", NULL, true, SG_DIRECTION_OUTBOUND},
+		{"", "x@a.example", "y@b.example", true, SG_DIRECTION_OUTBOUND},
+		{"", "x@a.example", NULL, true, SG_DIRECTION_INBOUND},
+		{"", "x@sub.a.example", "y@a-corp.example", true,
+		 SG_DIRECTION_INBOUND},
+		{"", "x@b.example", NULL, false, SG_DIRECTION_INBOUND},
+		{"", "x@a.example", NULL, false, SG_DIRECTION_INBOUND},
 	};
 	size_t	i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		SG_CHECK_MSG(sg_policy_direction(cases[i].sender, ours, 2,
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char   *rcpts[2] = {(char *) cases[i].rcpt1,
+		(char *) cases[i].rcpt2};
+
+		SG_CHECK_MSG(sg_policy_direction(cases[i].sender, rcpts,
+						 cases[i].rcpt2 ? 2 : 1, ours, 2,
 						 cases[i].null_outbound)
 			     == cases[i].want, "case %zu (%s)", i,
 			     cases[i].sender);
+	}
 }
 
 /* plan - run sg_policy_outbound on a table row */
