@@ -334,8 +334,7 @@ static void inbound(job *j)
 	if (facts.encrypted) {
 		st = load_keyring(cfg, &kr);
 		if (!sg_status_is_ok(&st)) {
-			facts.key_trouble = true;
-			sg_log_error("cannot load our keys: %s", st.text);
+			facts.key_trouble = true;	/* logged when deferred */
 		} else {
 			cms_st = sg_mime_smime_body(j->mime, &body);
 			if (sg_status_is_ok(&cms_st))
