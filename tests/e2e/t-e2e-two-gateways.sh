@@ -300,46 +300,42 @@ openssl_reads() {
 		|| fail "what OpenSSL decrypted from the $4 hop is not the original"
 }
 
+# crossing NAME FROM TO PORT RELAY MAILDIR PKI_ID - checks 1 to 3 in one
+# direction: FROM writes to TO through the gateway on PORT; the recipient
+# gets the original, decrypted; the hop recorded by RELAY carried only
+# ciphertext, which OpenSSL opens with PKI_ID's key. Sets QSEND and QRECV
+# (the queue ids at the sending and receiving gateway) and HOPFILE.
+crossing() {
+	local name=$1 from=$2 to=$3 port=$4 relay=$5 maildir=$6 id=$7 f res
+	compose "$name" "$from" "$to" "$name"
+	QSEND=$(inject "$port" "$name" "$from" "$to") || fail "$name: the gateway refused the message"
+	spool_wait "$relay" "$name"
+	HOPFILE=$HOP QRECV=$NEXTQ
+	[ "$RCPTS" = "$to" ] || fail "$name: hop recipients: $RCPTS"
+	[ "$QRECV" != - ] || fail "$name: the receiving gateway did not queue what crossed"
+	f=$(e2e_mail wait --maildir "$maildir" --message-id "$(mid "$name")" --timeout "$TMO") \
+		|| fail "$to did not get the message"
+	res=$(e2e_mail verify "$f" --text "$MSGS/$name.eml.txt" --attach "$BLOB" \
+		--trace "decrypted") || fail "$to's copy is not the original"
+	ok "$to got $from's message: $res"
+	res=$(e2e_mail hop "$HOPFILE" --canary "$CANARY-$name" --attach "$BLOB" \
+		--der "$MSGS/$name.der") || fail "the $name hop carried something else"
+	ok "what crossed ($name): $res"
+	openssl_reads "$MSGS/$name.der" "$PKI/$id.pem" "$PKI/$id.key" "$name"
+	ok "OpenSSL decrypts the $name ciphertext with the receiving gateway's key to the original"
+}
+
 # --------------------------------------- 1, 2: a.example -> b.example
 
 lab_log "1. alice@a.example -> bob@b.example"
-compose ab alice@a.example bob@b.example "a to b"
-QA_AB=$(inject "$PA" ab alice@a.example bob@b.example) || fail "A refused the message"
-spool_wait ab ab
-HOP_AB=$HOP QB_AB=$NEXTQ
-[ "$RCPTS" = bob@b.example ] || fail "A->B hop recipients: $RCPTS"
-[ "$QB_AB" != - ] || fail "B did not queue what crossed A->B"
-f=$(e2e_mail wait --maildir "$B/mail/bob" --message-id "$(mid ab)" --timeout "$TMO") \
-	|| fail "bob did not get the message"
-res=$(e2e_mail verify "$f" --text "$MSGS/ab.eml.txt" --attach "$BLOB" \
-	--trace "decrypted") || fail "bob's copy is not the original"
-ok "bob@b.example got alice's message: $res"
-
-res=$(e2e_mail hop "$HOP_AB" --canary "$CANARY-ab" --attach "$BLOB" \
-	--der "$MSGS/ab.der") || fail "the A->B hop carried something else"
-ok "what crossed A->B: $res"
-openssl_reads "$MSGS/ab.der" "$PKI/gw-b.pem" "$PKI/gw-b.key" ab
-ok "OpenSSL decrypts the A->B ciphertext with B's key to the original"
+crossing ab alice@a.example bob@b.example "$PA" ab "$B/mail/bob" gw-b
+QA_AB=$QSEND QB_AB=$QRECV HOP_AB=$HOPFILE
 
 # ----------------------------------------- 3: b.example -> a.example
 
 lab_log "3. bob@b.example -> alice@a.example"
-compose ba bob@b.example alice@a.example "b to a"
-QB_BA=$(inject "$PB" ba bob@b.example alice@a.example) || fail "B refused the message"
-spool_wait ba ba
-HOP_BA=$HOP QA_BA=$NEXTQ
-[ "$RCPTS" = alice@a.example ] || fail "B->A hop recipients: $RCPTS"
-[ "$QA_BA" != - ] || fail "A did not queue what crossed B->A"
-f=$(e2e_mail wait --maildir "$A/mail/alice" --message-id "$(mid ba)" --timeout "$TMO") \
-	|| fail "alice did not get the message"
-res=$(e2e_mail verify "$f" --text "$MSGS/ba.eml.txt" --attach "$BLOB" \
-	--trace "decrypted") || fail "alice's copy is not the original"
-ok "alice@a.example got bob's message: $res"
-res=$(e2e_mail hop "$HOP_BA" --canary "$CANARY-ba" --attach "$BLOB" \
-	--der "$MSGS/ba.der") || fail "the B->A hop carried something else"
-ok "what crossed B->A: $res"
-openssl_reads "$MSGS/ba.der" "$PKI/gw-a.pem" "$PKI/gw-a.key" ba
-ok "OpenSSL decrypts the B->A ciphertext with A's key to the original"
+crossing ba bob@b.example alice@a.example "$PB" ba "$A/mail/alice" gw-a
+QB_BA=$QSEND QA_BA=$QRECV
 
 # ------------------------------------- 4: mixed recipients, split
 
