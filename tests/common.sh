@@ -25,3 +25,38 @@ same() {
 		fail "$3: $2 differs from $1 ($(stat -c %s "$1") bytes expected," \
 			"$(stat -c %s "$2") got; $(cmp "$1" "$2" 2>&1 | head -1))"
 }
+
+# gnupg_home PKI_DIR - a private, offline GNUPGHOME for gpgsm that trusts
+# PKI_DIR/ca.pem and never prompts (passphrases by loopback); gpg-agent is
+# killed and the home removed at exit, then cleanup_scratch runs. The path
+# is short: gpg-agent's socket path is limited to about 107 bytes.
+gnupg_home() {
+	GNUPGHOME=$(mktemp -d /tmp/sg-gnupg.XXXXXX)
+	export GNUPGHOME
+	chmod 700 "$GNUPGHOME"
+	trap gnupg_end EXIT
+	cat >"$GNUPGHOME/gpgsm.conf" <<'CONF'
+# smimegw tests: offline, no revocation checking, never prompt
+disable-crl-checks
+disable-trusted-cert-crl-check
+disable-ocsp
+disable-dirmngr
+disable-policy-checks
+no-common-certs-import
+batch
+no-tty
+pinentry-mode loopback
+CONF
+	echo "allow-loopback-pinentry" >"$GNUPGHOME/gpg-agent.conf"
+	echo "$(openssl x509 -in "$1/ca.pem" -noout -fingerprint -sha1 |
+		sed 's/.*=//') S" >"$GNUPGHOME/trustlist.txt"
+}
+
+# gnupg_end - the EXIT trap of gnupg_home
+gnupg_end() {
+	local rc=$?
+	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1 || true
+	rm -rf "$GNUPGHOME"
+	(exit $rc)
+	cleanup_scratch
+}

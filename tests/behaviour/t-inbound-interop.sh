@@ -81,29 +81,8 @@ done
 [ $n -ge 18 ] || fail "only $n OpenSSL messages"
 
 # 2. gpgsm
-GNUPGHOME=$(mktemp -d /tmp/sg-gnupg.XXXXXX)	# short: socket path limit
-export GNUPGHOME
-end_gpg() {
-	local rc=$?
-	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1 || true
-	rm -rf "$GNUPGHOME"
-	(exit $rc)
-	cleanup_scratch
-}
-trap end_gpg EXIT
-chmod 700 "$GNUPGHOME"
-cat >"$GNUPGHOME/gpgsm.conf" <<'EOF'
-disable-crl-checks
-disable-trusted-cert-crl-check
-disable-ocsp
-disable-dirmngr
-disable-policy-checks
-no-common-certs-import
-batch
-no-tty
-EOF
+gnupg_home "$PKI"
 fpr() { openssl x509 -in "$PKI/$1.pem" -noout -fingerprint -sha1 | sed -e 's/.*=//' -e 's/://g'; }
-echo "$(fpr ca) S" >"$GNUPGHOME/trustlist.txt"
 for c in ca gw-b; do
 	gpgsm --import "$PKI/$c.pem" 2>>"$S/gpgsm.log" ||
 		fail "gpgsm --import $c.pem: $(tail -2 "$S/gpgsm.log" | tr '\n' ' ')"

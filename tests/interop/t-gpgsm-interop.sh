@@ -35,35 +35,7 @@ S=$SCRATCH
 make_contents "$S"
 exec </dev/null
 
-# A short path: gpg-agent puts its sockets in GNUPGHOME when /run/user/UID
-# does not exist, and socket paths are limited to ~107 bytes.
-GNUPGHOME=$(mktemp -d /tmp/sg-gnupg.XXXXXX)
-export GNUPGHOME
-cleanup_gnupg() {
-	local rc=$?
-	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1 || true
-	rm -rf "$GNUPGHOME"
-	(exit $rc)
-	cleanup_scratch
-}
-trap cleanup_gnupg EXIT
-
-cat >"$GNUPGHOME/gpgsm.conf" <<'EOF'
-# smimegw interop test: offline, no revocation checking, never prompt
-disable-crl-checks
-disable-trusted-cert-crl-check
-disable-ocsp
-disable-dirmngr
-disable-policy-checks
-no-common-certs-import
-batch
-no-tty
-pinentry-mode loopback
-EOF
-cat >"$GNUPGHOME/gpg-agent.conf" <<'EOF'
-allow-loopback-pinentry
-EOF
-chmod 700 "$GNUPGHOME"
+gnupg_home "$PKI"
 
 PASS=smimegw-test
 GPG_LOG=$S/gpgsm.log
@@ -75,9 +47,6 @@ gpg_tail() {
 	tail -3 "$GPG_LOG" | tr '\n' ' '
 }
 
-# Trust the test CA for S/MIME.
-ca_fpr=$(openssl x509 -in "$PKI/ca.pem" -noout -fingerprint -sha1 | sed 's/.*=//')
-echo "$ca_fpr S" >"$GNUPGHOME/trustlist.txt"
 gpgsm_do --import "$PKI/ca.pem" || fail "gpgsm cannot import the test CA: $(gpg_tail)"
 
 # Import the b.example key.  gpgsm 2.2 cannot read openssl 3's default
