@@ -80,6 +80,17 @@ setup() {
 	chmod 755 "$S"
 	own "$S"
 	trap cleanup_scratch EXIT
+	# The filter's user may not reach the source or build tree (a clone
+	# under /root): then it runs copies from the scratch directory.
+	CAPTURE=$BEH_DIR/capture-sendmail.sh
+	if ! as_filter_user test -x "$SMIMEGW"; then
+		install -m 755 "$SMIMEGW" "$S/smimegw"
+		SMIMEGW=$S/smimegw
+	fi
+	if ! as_filter_user test -r "$CAPTURE"; then
+		install -m 644 "$CAPTURE" "$S/capture-sendmail.sh"
+		CAPTURE=$S/capture-sendmail.sh
+	fi
 	exec </dev/null
 }
 
@@ -165,7 +176,7 @@ sendmail_mode() {
 # $TEST: sendmail stand-in for gateway $1
 CAPTURE_DIR='$d/cap' CAPTURE_MODE='$2'
 export CAPTURE_DIR CAPTURE_MODE
-exec /bin/bash '$BEH_DIR/capture-sendmail.sh' "\$@"
+exec /bin/bash '$CAPTURE' "\$@"
 EOF
 	chmod 755 "$d/sendmail"
 	own "$d/sendmail"
@@ -272,7 +283,7 @@ no_leaked_fds() {
 		case $fd:$target in
 		0:pipe:*) ;;
 		1:/dev/null | 2:/dev/null) ;;
-		*:"$BEH_DIR/capture-sendmail.sh") ;;
+		*:"$CAPTURE") ;;
 		*) fail "$3: sendmail inherited descriptor $fd -> $target" ;;
 		esac
 	done <"$c/fds"
