@@ -60,3 +60,15 @@ gnupg_end() {
 	(exit $rc)
 	cleanup_scratch
 }
+
+# cleanup_scratch - EXIT trap: remove the scratch directory $S on success,
+# keep it and say where on failure; keeps the exit status
+cleanup_scratch() {
+	local rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "$TEST: scratch files kept in $S" >&2
+	else
+		rm -rf "$S"
+	fi
+	return $rc
+}

@@ -94,16 +94,6 @@ setup() {
 	exec </dev/null
 }
 
-cleanup_scratch() {
-	local rc=$?
-	if [ $rc -ne 0 ]; then
-		echo "$TEST: scratch files kept in $S" >&2
-	else
-		rm -rf "$S"
-	fi
-	return $rc
-}
-
 # own PATH... - give files to the filter's user when we are root
 own() {
 	[ "$(id -u)" = 0 ] || return 0

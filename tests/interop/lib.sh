@@ -104,15 +104,7 @@ make_contents() {
 
 # scratch directory: removed on success, kept for inspection on failure
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/sg-$TEST.XXXXXX")
-cleanup_scratch() {
-	local rc=$?
-	if [ $rc -ne 0 ]; then
-		echo "$TEST: scratch files kept in $SCRATCH" >&2
-	else
-		rm -rf "$SCRATCH"
-	fi
-	return $rc
-}
+S=$SCRATCH	# cleanup_scratch (common.sh) works on $S
 trap cleanup_scratch EXIT
 
 # finish - final summary line
