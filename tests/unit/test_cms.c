@@ -162,7 +162,6 @@ static void test_der_output_is_definite_and_versioned(void)
 	sg_testkit_id *to[] = {&bob};
 	sg_cms_encrypt_opts o = SG_CMS_ENCRYPT_DEFAULTS;
 	sg_buf	content = SG_BUF_INIT, der = SG_BUF_INIT;
-	sg_buf	norm = SG_BUF_INIT;
 
 	make_content(&content, 300);
 	encrypt_to(&o, to, 1, &content, &der);
@@ -173,7 +172,6 @@ static void test_der_output_is_definite_and_versioned(void)
 	SG_CHECK(find(&der, v2, sizeof(v2)) > 0);
 	sg_buf_free(&content);
 	sg_buf_free(&der);
-	sg_buf_free(&norm);
 }
 
 static void test_several_recipients(void)
