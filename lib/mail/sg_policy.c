@@ -4,29 +4,30 @@
  * SUMMARY
  *	what happens to a message: pure decisions over plain data
  */
-#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "sg_addr.h"
 #include "sg_policy.h"
 
-/* sg_policy_domain_of - lower-cased domain of an address */
+/* sg_policy_domain_of - normal domain of an address (sg_addr) */
 bool	sg_policy_domain_of(const char *addr, char *buf, size_t size)
 {
+	char   *dom = NULL;
 	const char *at = strrchr(addr, '@');
-	size_t	i, len;
+	sg_status st;
+	bool	fits;
 
-	if (at == NULL || at[1] == '\0')
+	if (at == NULL)
 		return false;
-	len = strlen(at + 1);
-	if (len >= size)
+	st = sg_addr_domain(at + 1, &dom);
+	if (!sg_status_is_ok(&st))
 		return false;
-	for (i = 0; i < len; i++)
-		buf[i] = (char) tolower((unsigned char) at[1 + i]);
-	buf[len] = '\0';
-	/* a trailing dot (absolute name) means the same domain */
-	if (len > 1 && buf[len - 1] == '.')
-		buf[len - 1] = '\0';
-	return true;
+	fits = strlen(dom) < size;
+	if (fits)
+		memcpy(buf, dom, strlen(dom) + 1);
+	free(dom);
+	return fits;
 }
 
 /* sg_policy_member - RFC 3183: equal, or a subdomain */

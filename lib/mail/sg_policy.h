@@ -10,8 +10,13 @@
  *	which certificate file each recipient has, what decryption said) and
  *	these functions decide. Tested from tables.
  *
- *	sg_policy_domain_of() returns the lower-cased domain of an address
- *	(after the last '@'), or false when there is none.
+ *	sg_policy_domain_of() writes the normal form of an address's domain
+ *	(sg_addr_domain(3): after the last '@', lower case, A-labels, no
+ *	trailing dot) and returns true; false when there is no domain, it
+ *	cannot be normalised (bad UTF-8, a code point IDNA2008 disallows,
+ *	an empty label) or it does not fit in size bytes. false means "not
+ *	one of ours", never "no certificate": the certificate lookup
+ *	(sg_certdir_find) refuses the same address with SG_REJECT.
  *
  *	sg_policy_member() is RFC 3183 membership: a domain is a member of D
  *	when it equals D or ends in "." D.

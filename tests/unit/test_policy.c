@@ -25,6 +25,10 @@ static void test_membership_and_direction(void)
 		 SG_DIRECTION_OUTBOUND},
 		{"x@a-corp.example.", "x@b.example", NULL, true,
 		 SG_DIRECTION_OUTBOUND},
+		{"x@A-CORP.EXAMPLE.", "x@b.example", NULL, true,
+		 SG_DIRECTION_OUTBOUND},
+		{"x@a-corp.example..", "x@b.example", NULL, true,
+		 SG_DIRECTION_INBOUND},
 		{"eve@evila.example", "x@a.example", NULL, true,
 		 SG_DIRECTION_INBOUND},
 		{"eve@a.example.evil", "x@a.example", NULL, true,
@@ -54,6 +58,85 @@ static void test_membership_and_direction(void)
 		SG_CHECK_MSG(sg_policy_direction(cases[i].sender, rcpts,
 						 cases[i].rcpt2 ? 2 : 1, ours, 2,
 						 cases[i].null_outbound)
+			     == cases[i].want, "case %zu (%s)", i,
+			     cases[i].sender);
+	}
+}
+
+/* domain_of: the sg_addr normal form, or false (never a guess) */
+static void test_domain_of(void)
+{
+	static const struct {
+		const char *addr;
+		const char *want;		/* NULL: false */
+	} cases[] = {
+		{"bob@b.example", "b.example"},
+		{"bob@B.EXAMPLE", "b.example"},
+		{"bob@b.example.", "b.example"},
+		{"Bob@B.Example.", "b.example"},
+		{"bob@b.example..", NULL},
+		{"bob@.b.example", NULL},
+		{"bob@b..example", NULL},
+		{"bob@", NULL},
+		{"bob@.", NULL},
+		{"no-at-sign", NULL},
+		{"\"x@y\"@b.example", "b.example"},
+		{"bob@b\xc3\xbc" "cher.example", "xn--bcher-kva.example"},
+		{"bob@B\xc3\x9c" "CHER.Example.", "xn--bcher-kva.example"},
+		{"bob@xn--bcher-kva.example", "xn--bcher-kva.example"},
+		{"bob@XN--BCHER-KVA.EXAMPLE", "xn--bcher-kva.example"},
+		/* bad UTF-8, a disallowed code point (U+2603) */
+		{"bob@b\xc3" "cher.example", NULL},
+		{"bob@\xe2\x98\x83.example", NULL},
+	};
+	char	buf[256];
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool	got = sg_policy_domain_of(cases[i].addr, buf, sizeof(buf));
+
+		SG_CHECK_MSG(got == (cases[i].want != NULL), "case %zu (%s)",
+			     i, cases[i].addr);
+		if (got && cases[i].want)
+			SG_CHECK_MSG(strcmp(buf, cases[i].want) == 0,
+				     "case %zu: %s", i, buf);
+	}
+	/* too small a buffer is false, not a cut-off domain */
+	SG_CHECK(!sg_policy_domain_of("bob@b.example", buf, 9));
+	SG_CHECK(sg_policy_domain_of("bob@b.example", buf, 10));
+}
+
+/* direction with the address forms of issue 7 (case, dot, UTF-8) */
+static void test_direction_address_forms(void)
+{
+	static char *ours_idn[] = {"a.example", "xn--bcher-kva.example"};
+	static const struct {
+		const char *sender;
+		const char *rcpt;
+		sg_direction want;
+	} cases[] = {
+		{"alice@A.EXAMPLE.", "x@b.example", SG_DIRECTION_OUTBOUND},
+		{"alice@b\xc3\xbc" "cher.example", "x@b.example",
+		 SG_DIRECTION_OUTBOUND},
+		{"alice@dept.B\xc3\x9c" "CHER.example.", "x@b.example",
+		 SG_DIRECTION_OUTBOUND},
+		{"alice@xn--bcher-kva.example", "x@b.example",
+		 SG_DIRECTION_OUTBOUND},
+		{"eve@b\xc3" "cher.example", "x@a.example",
+		 SG_DIRECTION_INBOUND},
+		/* a bounce to a partner's UTF-8 or unmappable domain goes out */
+		{"", "x@b\xc3\xbc" "cher.example", SG_DIRECTION_INBOUND},
+		{"", "x@c\xc3\xbc.example", SG_DIRECTION_OUTBOUND},
+		{"", "x@c\xc3.example", SG_DIRECTION_OUTBOUND},
+		{"", "x@a.example.", SG_DIRECTION_INBOUND},
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char   *rcpts[1] = {(char *) cases[i].rcpt};
+
+		SG_CHECK_MSG(sg_policy_direction(cases[i].sender, rcpts, 1,
+						 ours_idn, 2, true)
 			     == cases[i].want, "case %zu (%s)", i,
 			     cases[i].sender);
 	}
@@ -163,6 +246,8 @@ static void test_inbound_decisions(void)
 int	main(void)
 {
 	SG_RUN(test_membership_and_direction);
+	SG_RUN(test_domain_of);
+	SG_RUN(test_direction_address_forms);
 	SG_RUN(test_outbound_partition);
 	SG_RUN(test_inbound_decisions);
 	return sg_test_done();
