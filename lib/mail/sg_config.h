@@ -11,11 +11,11 @@
  *	...
  *	sg_config_free(cfg);
  * DESCRIPTION
- *	An INI file, tokenised by iniparser and validated against a schema
- *	(section, key, type, required, default, bounds). Unknown sections and
- *	keys are errors. Booleans are strictly yes/no/true/false/on/off/1/0;
- *	integers are decimal with no trailing garbage, within bounds; enums
- *	accept exactly the listed words (case-insensitive).
+ *	The gateway's schema over sg_ini(3) (iniparser, strict validation:
+ *	unknown sections and keys are errors, integers are decimal with no
+ *	trailing garbage and within bounds, enums accept exactly the listed
+ *	words, any case). A new key is one line in the schema table of
+ *	sg_config.c and its field here.
  *
  *	[gateway]
  *	domains = a.example, a-corp.example	(required; comma/space list)
@@ -26,6 +26,8 @@
  *	timeout = 240				(seconds, 10..3600; alarm)
  *	max_message_size = 52428800		(bytes, 1024..1073741824)
  *	log_file =				(optional path; see sg_log(3))
+ *	postconf = /usr/sbin/postconf		(-n asks it for
+ *						 smimegw_time_limit)
  *	[certificates]
  *	directory = /etc/smimegw/certs
  *	[outbound]
@@ -38,7 +40,15 @@
  *	decrypt_failure = bounce		(bounce | defer)
  *	desktop_smime = pass			(pass | reject)
  *
- *	Domains are stored lower-case, without duplicates.
+ *	Values that would silently mean something else are refused: any
+ *	text iniparser would drop (an unquoted ';' or '#', so comments go
+ *	on lines of their own; text after a closing quote; see sg_ini(3)).
+ *	Domains are stored lower-case, without duplicates; a domain of a
+ *	single label ("example") is refused, since every domain under it
+ *	would be ours and its mail would leave in clear, and so is a name
+ *	whose last label is all digits. Not checked: a public suffix of
+ *	more than one label ("co.uk", "github.io") would do the same harm;
+ *	refusing it needs the Public Suffix List, which is out of scope.
  * DIAGNOSTICS
  *	SG_CONFIG with a sentence naming the file, the line (when the key is
  *	in the file), the section and the key, e.g.
@@ -84,6 +94,7 @@ typedef struct sg_config {
 	unsigned timeout;
 	size_t	max_message_size;
 	char   *log_file;		/* NULL when not set */
+	char   *postconf;		/* for -n: Postfix's postconf(1) */
 	/* [certificates] */
 	char   *cert_dir;
 	/* [outbound] */

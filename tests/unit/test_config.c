@@ -81,7 +81,8 @@ static void test_full_file(void)
 		  "\n"
 		  "[ Gateway ]\n"
 		  "  Domains = A.Example, a-corp.example \\\n"
-		  "            sub.a.example ; inline comment\n"
+		  "            sub.a.example\n"
+		  "; a comment on a line of its own\n"
 		  "certificate = /etc/ssl/gw.pem\r\n"
 		  "private_key=/etc/ssl/private/gw.key\n"
 		  "sendmail = \"/usr/local/sbin/sendmail\"\n"
@@ -150,6 +151,55 @@ static void test_defaults(void)
 	SG_CHECK(cfg->recipient_id == SG_CMS_RID_ISSUER_SERIAL);
 	SG_CHECK(cfg->decrypt_failure == SG_DECRYPT_FAILURE_BOUNCE);
 	SG_CHECK(cfg->desktop_smime == SG_DESKTOP_PASS);
+	SG_CHECK(strcmp(cfg->postconf, "/usr/sbin/postconf") == 0);
+	sg_config_free(cfg);
+}
+
+/* Values that would silently mean something else (issue 7, item 7). */
+static void test_meaning_never_changes(void)
+{
+	sg_config *cfg = NULL;
+	sg_status st;
+
+	expect_error("[gateway]\ndomains = a.example ; b.example\n"
+		     "certificate = /c\nprivate_key = /k\n",
+		     ":2: [gateway] domains: '; b.example' would be ignored: "
+		     "a value ends at ';' or '#' (put comments on lines of "
+		     "their own, or quote the value to keep the character)");
+	expect_error("[gateway]\ndomains = a.example,#b.example\n"
+		     "certificate = /c\nprivate_key = /k\n",
+		     ":2: [gateway] domains: '#b.example' would be ignored: "
+		     "a value ends at ';' or '#' (put comments on lines of "
+		     "their own, or quote the value to keep the character)");
+	expect_error("[gateway]\ndomains = \"a.example\", \"b.example\"\n"
+		     "certificate = /c\nprivate_key = /k\n",
+		     ":2: [gateway] domains: ', \"b.example\"' would be "
+		     "ignored: a quoted value ends at its closing quote (put "
+		     "comments on lines of their own)");
+	expect_error("[gateway]\ndomains = \"a.example ; b.example\"\n"
+		     "certificate = /c\nprivate_key = /k\n",
+		     ":2: [gateway] domains: ';' is not a valid domain name");
+	expect_error("[gateway]\ndomains = a.example, example\n"
+		     "certificate = /c\nprivate_key = /k\n",
+		     ":2: [gateway] domains: 'example' is a single label: "
+		     "every domain under it would be ours, and its mail would "
+		     "leave in clear");
+	expect_error("[gateway]\ndomains = Example\n"
+		     "certificate = /c\nprivate_key = /k\n",
+		     ":2: [gateway] domains: 'example' is a single label: "
+		     "every domain under it would be ours, and its mail would "
+		     "leave in clear");
+	expect_error("[gateway]\ndomains = 192.0.2.1\n"
+		     "certificate = /c\nprivate_key = /k\n",
+		     ":2: [gateway] domains: '192.0.2.1' is not a valid domain "
+		     "name");
+	/* Quoted, ';' and '#' stay in a path. */
+	st = load(REQUIRED "log_file = \"/var/log/a;b#c\"\n"
+		  "postconf = '/opt/postfix/sbin/postconf'\n", &cfg);
+	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
+	SG_CHECK(cfg && strcmp(cfg->log_file, "/var/log/a;b#c") == 0);
+	SG_CHECK(cfg && strcmp(cfg->postconf,
+			       "/opt/postfix/sbin/postconf") == 0);
 	sg_config_free(cfg);
 }
 
@@ -233,7 +283,7 @@ static void test_domain_list(void)
 	sg_status st;
 
 	st = load("[gateway]\n"
-		  "domains = B.example,,a.example  b.EXAMPLE,\tlocalhost ,\n"
+		  "domains = B.example,,a.example  b.EXAMPLE,\tlocal.host ,\n"
 		  "certificate = /c\nprivate_key = /k\n", &cfg);
 	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
 	if (cfg == NULL)
@@ -242,7 +292,7 @@ static void test_domain_list(void)
 	if (cfg->ndomains == 3) {
 		SG_CHECK(strcmp(cfg->domains[0], "b.example") == 0);
 		SG_CHECK(strcmp(cfg->domains[1], "a.example") == 0);
-		SG_CHECK(strcmp(cfg->domains[2], "localhost") == 0);
+		SG_CHECK(strcmp(cfg->domains[2], "local.host") == 0);
 	}
 	sg_config_free(cfg);
 }
@@ -481,6 +531,7 @@ int	main(void)
 	snprintf(conf, sizeof(conf), "%s/smimegw.conf", sg_testkit_dir());
 	SG_RUN(test_full_file);
 	SG_RUN(test_defaults);
+	SG_RUN(test_meaning_never_changes);
 	SG_RUN(test_every_enum_word);
 	SG_RUN(test_bad_enum_lists_choices);
 	SG_RUN(test_domain_list);
