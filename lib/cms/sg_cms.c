@@ -346,18 +346,27 @@ typedef struct sg_cms_msg {
 sg_cms_kind sg_cms_peek(const uint8_t *der, size_t len)
 {
 	char	oid[SG_ASN1_OID_MAX];
-	long	body;
 	int	hdr, tag_len, oid_len;
 	unsigned char cls;
 	unsigned long tag;
 	int	ilen = len > 0x7fffffff ? 0x7fffffff : (int) len;
 
 	if (asn1_get_tag_der(der, ilen, &cls, &tag_len, &tag) != ASN1_SUCCESS
-	    || cls != ASN1_CLASS_STRUCTURED || tag != ASN1_TAG_SEQUENCE)
+	    || cls != ASN1_CLASS_STRUCTURED || tag != ASN1_TAG_SEQUENCE
+	    || tag_len >= ilen)
 		return SG_CMS_KIND_UNKNOWN;
-	/* -1 is an indefinite length (BER): fine, only the OID is read. */
-	body = asn1_get_length_der(der + tag_len, ilen - tag_len, &hdr);
-	if (body < -1)
+	/*
+	 * Skip the length octets without checking the length against len:
+	 * the caller may hold only the first bytes of a large object (the
+	 * decoder checks it). 0x80 is an indefinite length (BER).
+	 */
+	if (der[tag_len] <= 0x80)
+		hdr = 1;
+	else if (der[tag_len] <= 0x88)
+		hdr = 1 + (der[tag_len] & 0x7f);
+	else
+		return SG_CMS_KIND_UNKNOWN;
+	if (hdr > ilen - tag_len)
 		return SG_CMS_KIND_UNKNOWN;
 	der += tag_len + hdr;
 	ilen -= tag_len + hdr;
@@ -807,17 +816,15 @@ sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
 	m->info = info;
 	sg_buf_reset(out);
 
-	/* BER to definite lengths; tolerate trailing zero padding only. */
+	/*
+	 * BER to definite lengths. The ContentInfo is self-delimiting: what
+	 * follows it (zero padding, a footer a relay appended to the base64
+	 * and decoded with it) is not part of it and is only counted.
+	 */
 	st = sg_ber_definite(in, len, &norm, &used);
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
-	for (i = used; i < len; i++)
-		if (in[i] != 0) {
-			st = sg_status_make(SG_REJECT, "%zu bytes of trailing "
-					    "data after the CMS object",
-					    len - used);
-			goto cleanup;
-		}
+	info->trailing = len - used;
 	der = norm.len ? norm.data : in;
 	der_len = norm.len ? norm.len : used;
 

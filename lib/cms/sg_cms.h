@@ -22,7 +22,11 @@
  *	PKCS#1 v1.5 or RSAES-OAEP with SHA-256 (RFC 3560, RFC 4055).
  *
  *	sg_cms_decrypt() accepts DER and BER (indefinite lengths, chunked
- *	OCTET STRINGs; trailing zero bytes are ignored). It finds
+ *	OCTET STRINGs). The ContentInfo is self-delimiting: bytes after it
+ *	(zero padding, or a footer that a relay or virus scanner appended to
+ *	the base64 and that was decoded with it) are ignored and counted in
+ *	info->trailing, for the log; a ContentInfo cut short is still an
+ *	error. It finds
  *	the RecipientInfos that name one of the keyring's certificates and
  *	decrypts with AES-128/192/256-CBC, 3DES-CBC, or AES-128/256-GCM
  *	(the tag is verified before any byte is released); key transport
@@ -33,7 +37,9 @@
  *	info describes the message even on failure: whether it was an
  *	enveloped structure at all, whether a RecipientInfo named one of our
  *	keys (public data, not an oracle), and on success the cipher, the key
- *	transport, and which keyring entry opened it.
+ *	transport, and which keyring entry opened it. info->trailing is the
+ *	number of input bytes after the ContentInfo (set once its end was
+ *	found, also on failure; 0 otherwise).
  * SECURITY
  *	RFC 3218: an RSA failure is not distinguishable from a padding or
  *	tag failure: a random key is substituted and the content decryption
@@ -91,6 +97,7 @@ typedef struct sg_cms_info {
 	sg_keytrans_hash oaep_hash;	/* set on success with OAEP */
 	sg_cms_rid rid;			/* set on success */
 	size_t	key_index;		/* keyring entry, set on success */
+	size_t	trailing;		/* bytes after the ContentInfo, ignored */
 } sg_cms_info;
 
 /* sg_cms_encrypt - envelope content for certs; appends DER to out */
@@ -104,7 +111,8 @@ sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
 
 /*
  * sg_cms_peek - the content type of a DER or BER ContentInfo, from its
- * first bytes only; SG_CMS_KIND_UNKNOWN for anything else.
+ * first bytes only (about 30 are enough: the outer length is skipped, not
+ * checked against len); SG_CMS_KIND_UNKNOWN for anything else.
  */
 sg_cms_kind sg_cms_peek(const uint8_t *in, size_t len);
 

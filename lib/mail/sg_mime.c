@@ -96,6 +96,50 @@ static void sg_mime_fields(sg_mime *m)
 	m->body = pos;
 }
 
+/* sg_mime_is_ws_line - a line of only spaces and tabs at pos? */
+static bool sg_mime_is_ws_line(const uint8_t *d, size_t len, size_t pos)
+{
+	while (pos < len && (d[pos] == ' ' || d[pos] == '\t'))
+		pos++;
+	return pos == len || d[pos] == '\n'
+		|| (d[pos] == '\r' && pos + 1 < len && d[pos + 1] == '\n');
+}
+
+/*
+ * sg_mime_check_header - refuse a header block that readers split in
+ * different ways: a CR not followed by LF (a line end to some readers,
+ * data to Postfix and to us), or a line of only white space followed by
+ * more header lines (a continuation to Postfix and RFC 5322's obs-FWS,
+ * the end of the header to other readers).
+ */
+static sg_status sg_mime_check_header(const sg_mime *m)
+{
+	const uint8_t *d = m->data;
+	size_t	i, pos, end, next;
+
+	for (i = 0; i < m->nfields; i++) {
+		end = m->fields[i].end;
+		for (pos = m->fields[i].start; pos < end; pos++)
+			if (d[pos] == '\r' && (pos + 1 == end || d[pos + 1] != '\n'))
+				return sg_status_make(SG_REJECT, "message header "
+						      "contains a bare CR "
+						      "(carriage return "
+						      "without line feed)");
+		/* the continuation lines: all but the field's first line */
+		for (pos = sg_mime_line_end(d, end, m->fields[i].start);
+		     pos < end; pos = next) {
+			next = sg_mime_line_end(d, end, pos);
+			if (sg_mime_is_ws_line(d, end, pos)
+			    && (next < end || i + 1 < m->nfields))
+				return sg_status_make(SG_REJECT, "message header "
+						      "contains a line of only "
+						      "white space followed by "
+						      "more header lines");
+		}
+	}
+	return sg_status_ok();
+}
+
 /* sg_mime_field_is - is field f named name (case-insensitive)? */
 static bool sg_mime_field_is(const sg_mime *m, const sg_mime_field *f,
 			     const char *name)
@@ -161,6 +205,7 @@ sg_status sg_mime_parse(const uint8_t *data, size_t len, sg_mime **mp)
 	sg_mime *m;
 	GMimeStream *stream;
 	GMimeParser *parser;
+	sg_status st;
 
 	*mp = NULL;
 	if (len == 0)
@@ -172,6 +217,11 @@ sg_status sg_mime_parse(const uint8_t *data, size_t len, sg_mime **mp)
 	if (m->nfields == 0) {
 		sg_mime_free(m);
 		return sg_status_make(SG_REJECT, "message has no header");
+	}
+	st = sg_mime_check_header(m);
+	if (!sg_status_is_ok(&st)) {
+		sg_mime_free(m);
+		return st;
 	}
 	sg_mime_gmime_init();
 	stream = g_mime_stream_mem_new_with_buffer((const char *) data, len);
@@ -205,23 +255,72 @@ static GMimePart *sg_mime_top_part(sg_mime *m)
 	return (obj && GMIME_IS_PART(obj)) ? GMIME_PART(obj) : NULL;
 }
 
-/* sg_mime_ends_with_p7m - a file name ending in .p7m? */
-static bool sg_mime_ends_with_p7m(const char *name)
+/*
+ * sg_mime_token_is - is a parameter value, up to white space, a comment
+ * or a quote, the token want (case-insensitive)? GMime may hand back
+ * "enveloped-data (comment)" for smime-type=enveloped-data (comment).
+ */
+static bool sg_mime_token_is(const char *value, const char *want)
 {
-	size_t	len = name ? strlen(name) : 0;
+	size_t	n;
 
-	return len >= 4 && strcasecmp(name + len - 4, ".p7m") == 0;
+	if (value == NULL)
+		return false;
+	value += strspn(value, " \t");
+	n = strcspn(value, " \t(\";");
+	return n == strlen(want) && strncasecmp(value, want, n) == 0;
 }
 
+/*
+ * sg_mime_peek_part - sg_cms_peek() on the first SG_MIME_PEEK_LEN decoded
+ * bytes of a part's content: reads only as much of the transfer encoding
+ * as that needs.
+ */
+static sg_cms_kind sg_mime_peek_part(GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *stream;
+	GMimeEncoding enc;
+	sg_buf	dec = SG_BUF_INIT;
+	char	raw[4096];
+	ssize_t	n;
+	sg_cms_kind kind;
+
+	if (content == NULL
+	    || (stream = g_mime_data_wrapper_get_stream(content)) == NULL)
+		return SG_CMS_KIND_UNKNOWN;
+	g_mime_encoding_init_decode(&enc,
+				    g_mime_data_wrapper_get_encoding(content));
+	g_mime_stream_reset(stream);
+	while (dec.len < SG_MIME_PEEK_LEN) {
+		n = g_mime_stream_read(stream, raw, sizeof(raw));
+		sg_buf_reserve(&dec, g_mime_encoding_outlen(&enc, n > 0
+						      ? (size_t) n : 0) + 16);
+		if (n <= 0) {
+			sg_buf_set_len(&dec, dec.len + g_mime_encoding_flush(&enc,
+					 raw, 0, (char *) dec.data + dec.len));
+			break;
+		}
+		sg_buf_set_len(&dec, dec.len + g_mime_encoding_step(&enc, raw,
+					  (size_t) n, (char *) dec.data + dec.len));
+	}
+	g_mime_stream_reset(stream);
+	kind = sg_cms_peek(dec.data, dec.len);
+	sg_buf_free(&dec);
+	return kind;
+}
+
+/*
+ * sg_mime_classify - ENCRYPTED when the top level declares enveloped or
+ * authEnveloped S/MIME (fail closed even if the body is broken), or when
+ * it is an application leaf whose body begins as a CMS EnvelopedData or
+ * AuthEnvelopedData, whatever its parameters say.
+ */
 sg_mime_kind sg_mime_classify(sg_mime *m)
 {
 	GMimePart *part = sg_mime_top_part(m);
 	GMimeContentType *ct;
 	const char *smime_type;
-	sg_buf	body = SG_BUF_INIT;
-	sg_status st;
-	sg_cms_kind kind;
-	bool	maybe = false;
 
 	if (part == NULL)
 		return SG_MIME_OTHER;
@@ -229,24 +328,14 @@ sg_mime_kind sg_mime_classify(sg_mime *m)
 	if (g_mime_content_type_is_type(ct, "application", "pkcs7-mime")
 	    || g_mime_content_type_is_type(ct, "application", "x-pkcs7-mime")) {
 		smime_type = g_mime_content_type_get_parameter(ct, "smime-type");
-		if (smime_type == NULL)
-			maybe = true;
-		else if (strcasecmp(smime_type, "enveloped-data") == 0
-			 || strcasecmp(smime_type, "authEnveloped-data") == 0)
+		if (sg_mime_token_is(smime_type, "enveloped-data")
+		    || sg_mime_token_is(smime_type, "authEnveloped-data"))
 			return SG_MIME_ENCRYPTED;
-		else
-			maybe = false;	/* signed-data, certs-only, ... */
-	} else if (g_mime_content_type_is_type(ct, "application",
-					       "octet-stream")) {
-		maybe = sg_mime_ends_with_p7m(g_mime_part_get_filename(part));
 	}
-	if (!maybe)
+	if (!g_mime_content_type_is_type(ct, "application", "*"))
 		return SG_MIME_OTHER;
-	st = sg_mime_smime_body(m, &body);
-	kind = sg_status_is_ok(&st) ? sg_cms_peek(body.data, body.len)
-		: SG_CMS_KIND_UNKNOWN;
-	sg_buf_free(&body);
-	return kind == SG_CMS_KIND_UNKNOWN ? SG_MIME_OTHER : SG_MIME_ENCRYPTED;
+	return sg_mime_peek_part(part) == SG_CMS_KIND_UNKNOWN ? SG_MIME_OTHER
+		: SG_MIME_ENCRYPTED;
 }
 
 /* sg_mime_smime_body - decoded body of the top-level part into out */
@@ -290,8 +379,36 @@ void	sg_mime_entity(const sg_mime *m, sg_buf *out)
 	sg_mime_append_crlf(out, m->data + m->body, m->len - m->body);
 }
 
-/* sg_mime_keep_outer - copy the fields that stay on the outside */
-static void sg_mime_keep_outer(const sg_mime *m, bool outbound, sg_buf *out)
+/*
+ * sg_mime_append_field - one raw field with LF line ends. A continuation
+ * line of only white space is left out (unfolded it is only white space,
+ * and some readers end the header block there); a CR without LF becomes
+ * a space (only entity fields can hold one: sg_mime_parse refuses them).
+ */
+static void sg_mime_append_field(sg_buf *out, const uint8_t *p, size_t len)
+{
+	size_t	pos, next, i, run;
+
+	for (pos = 0; pos < len; pos = next) {
+		next = sg_mime_line_end(p, len, pos);
+		if (pos > 0 && sg_mime_is_ws_line(p, next, pos))
+			continue;
+		for (i = run = pos; i < next; i++) {
+			if (p[i] != '\r')
+				continue;
+			sg_buf_append(out, p + run, i - run);
+			if (i + 1 == next || p[i + 1] != '\n')
+				sg_buf_append(out, " ", 1);
+			run = i + 1;
+		}
+		sg_buf_append(out, p + run, next - run);
+	}
+	if (out->len && out->data[out->len - 1] != '\n')
+		sg_buf_append(out, "\n", 1);
+}
+
+/* sg_mime_keep_outer - copy the fields that stay outside the envelope */
+static void sg_mime_keep_outer(const sg_mime *m, sg_buf *out)
 {
 	const sg_mime_field *f;
 	size_t	i;
@@ -299,16 +416,11 @@ static void sg_mime_keep_outer(const sg_mime *m, bool outbound, sg_buf *out)
 	for (i = 0; i < m->nfields; i++) {
 		f = &m->fields[i];
 		if (sg_mime_field_is_content(m, f)
-		    || sg_mime_field_is(m, f, "MIME-Version"))
+		    || sg_mime_field_is(m, f, "MIME-Version")
+		    || sg_mime_field_is(m, f, "Bcc")
+		    || sg_mime_field_is(m, f, "Resent-Bcc"))
 			continue;
-		if (outbound && (sg_mime_field_is(m, f, "Bcc")
-				 || sg_mime_field_is(m, f, "Resent-Bcc")))
-			continue;
-		if (!outbound && sg_mime_field_is(m, f, SG_MIME_TRACE_HEADER))
-			continue;
-		sg_mime_append_lf(out, m->data + f->start, f->end - f->start);
-		if (out->len && out->data[out->len - 1] != '\n')
-			sg_buf_append(out, "\n", 1);
+		sg_mime_append_field(out, m->data + f->start, f->end - f->start);
 	}
 }
 
@@ -321,7 +433,7 @@ void	sg_mime_wrap(const sg_mime *m, const uint8_t *der, size_t len,
 	size_t	n;
 
 	sg_buf_reset(out);
-	sg_mime_keep_outer(m, true, out);
+	sg_mime_keep_outer(m, out);
 	sg_buf_append_str(out, "MIME-Version: 1.0\n"
 			  "Content-Type: application/pkcs7-mime; smime-type=");
 	sg_buf_append_str(out, auth_enveloped ? "authEnveloped-data"
@@ -336,16 +448,228 @@ void	sg_mime_wrap(const sg_mime *m, const uint8_t *der, size_t len,
 	sg_buf_set_len(out, out->len + n);
 }
 
-/* sg_mime_unwrap - the decrypted inbound message into out */
+/*
+ * Decryption: merging the outer header with the entity's header.
+ */
+
+/* A field name, for sorted lookups; idx is the field's index. */
+typedef struct sg_mime_key {
+	const char *name;
+	size_t	len;
+	size_t	idx;
+} sg_mime_key;
+
+/* sg_mime_name_cmp - compare two field names, case-insensitive */
+static int sg_mime_name_cmp(const char *a, size_t alen, const char *b,
+			    size_t blen)
+{
+	int	c = strncasecmp(a, b, alen < blen ? alen : blen);
+
+	if (c == 0 && alen != blen)
+		c = alen < blen ? -1 : 1;
+	return c;
+}
+
+/* sg_mime_key_cmp - by name, then by position */
+static int sg_mime_key_cmp(const void *va, const void *vb)
+{
+	const sg_mime_key *a = va, *b = vb;
+	int	c = sg_mime_name_cmp(a->name, a->len, b->name, b->len);
+
+	if (c == 0 && a->idx != b->idx)
+		c = a->idx < b->idx ? -1 : 1;
+	return c;
+}
+
+/* sg_mime_name_in - does the sorted key array hold name? */
+static bool sg_mime_name_in(const sg_mime_key *keys, size_t n,
+			    const char *name, size_t len)
+{
+	size_t	lo = 0, hi = n, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = sg_mime_name_cmp(name, len, keys[mid].name, keys[mid].len);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+/* The header fields that RFC 5322 section 3.6 allows once at most. */
+static const char *const sg_mime_once[] = {
+	"Date", "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Message-ID",
+	"In-Reply-To", "References", "Subject",
+};
+
+/* Entity fields never delivered: trace, authentication, ours, RFC 9788. */
+static const char *const sg_mime_inner_drop[] = {
+	"Received", "Return-Path", "Delivered-To", "X-Original-To",
+	"Authentication-Results", "ARC-Authentication-Results",
+	"ARC-Message-Signature", "ARC-Seal", SG_MIME_TRACE_HEADER, "HP-Outer",
+	"MIME-Version",
+};
+
+/* sg_mime_field_in - is field f named one of names? */
+static bool sg_mime_field_in(const sg_mime *m, const sg_mime_field *f,
+			     const char *const *names, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (sg_mime_field_is(m, f, names[i]))
+			return true;
+	return false;
+}
+
+#define SG_MIME_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* sg_mime_outer_kept - an outer field that can reach the output */
+static bool sg_mime_outer_kept(const sg_mime *m, const sg_mime_field *f)
+{
+	return !sg_mime_field_is_content(m, f)
+		&& !sg_mime_field_is(m, f, "MIME-Version")
+		&& !sg_mime_field_is(m, f, SG_MIME_TRACE_HEADER);
+}
+
+/* sg_mime_inner_kept - an entity field that can reach the output */
+static bool sg_mime_inner_kept(const sg_mime *m, const sg_mime_field *f)
+{
+	return !sg_mime_field_in(m, f, sg_mime_inner_drop,
+				 SG_MIME_NELEM(sg_mime_inner_drop));
+}
+
+/*
+ * sg_mime_keys - the sorted names of m's fields that pass keep(); with
+ * later set, later[i] says that field i repeats a name seen before it
+ * and is a field allowed once (sg_mime_once, or any Content-* field).
+ */
+static size_t sg_mime_keys(const sg_mime *m,
+			   bool (*keep) (const sg_mime *, const sg_mime_field *),
+			   sg_mime_key **keysp, bool *later)
+{
+	sg_mime_key *keys = sg_calloc(m->nfields + 1, sizeof(*keys));
+	const sg_mime_field *f;
+	size_t	i, n = 0;
+
+	for (i = 0; i < m->nfields; i++) {
+		if (!keep(m, &m->fields[i]))
+			continue;
+		keys[n].name = (const char *) m->data + m->fields[i].start;
+		keys[n].len = m->fields[i].name_len;
+		keys[n].idx = i;
+		n++;
+	}
+	qsort(keys, n, sizeof(*keys), sg_mime_key_cmp);
+	for (i = 1; later && i < n; i++) {
+		f = &m->fields[keys[i].idx];
+		if (sg_mime_name_cmp(keys[i].name, keys[i].len,
+				     keys[i - 1].name, keys[i - 1].len) == 0
+		    && (sg_mime_field_is_content(m, f)
+			|| sg_mime_field_in(m, f, sg_mime_once,
+					    SG_MIME_NELEM(sg_mime_once))))
+			later[keys[i].idx] = true;
+	}
+	*keysp = keys;
+	return n;
+}
+
+/*
+ * sg_mime_hp_cipher - does the entity's first Content-Type field carry
+ * hp="cipher" (RFC 9788 header protection of an encrypted message)?
+ */
+static bool sg_mime_hp_cipher(const sg_mime *e)
+{
+	const sg_mime_field *f;
+	GMimeContentType *ct;
+	char   *value;
+	size_t	i, pos, n = 0;
+	bool	hp;
+
+	for (i = 0; i < e->nfields; i++)
+		if (sg_mime_field_is(e, &e->fields[i], "Content-Type"))
+			break;
+	if (i == e->nfields)
+		return false;
+	f = &e->fields[i];
+	value = sg_malloc(f->end - f->start + 1);
+	pos = f->start + f->name_len;
+	while (pos < f->end && e->data[pos] != ':')
+		pos++;
+	for (pos++; pos < f->end; pos++)	/* unfold; NUL ends nothing */
+		if (e->data[pos] != '\r' && e->data[pos] != '\n')
+			value[n++] = e->data[pos] ? (char) e->data[pos] : ' ';
+	value[n] = 0;
+	sg_mime_gmime_init();
+	ct = g_mime_content_type_parse(NULL, value);
+	hp = ct && sg_mime_token_is(g_mime_content_type_get_parameter(ct, "hp"),
+				    "cipher");
+	if (ct)
+		g_object_unref(ct);
+	free(value);
+	return hp;
+}
+
+/*
+ * sg_mime_unwrap - the decrypted inbound message into out: one of each
+ * field, as the header documents.
+ */
 void	sg_mime_unwrap(const sg_mime *m, const uint8_t *entity, size_t len,
 		       const char *trace, sg_buf *out)
 {
+	sg_mime	e;
+	sg_mime_key *okeys, *ikeys;
+	size_t	i, nokeys, nikeys;
+	bool   *olater, *ilater, hp;
+	const sg_mime_field *f;
+
+	memset(&e, 0, sizeof(e));
+	e.data = entity;
+	e.len = len;
+	sg_mime_fields(&e);
+	hp = sg_mime_hp_cipher(&e);
+	olater = sg_calloc(m->nfields + 1, sizeof(bool));
+	ilater = sg_calloc(e.nfields + 1, sizeof(bool));
+	nokeys = sg_mime_keys(m, sg_mime_outer_kept, &okeys, olater);
+	nikeys = sg_mime_keys(&e, sg_mime_inner_kept, &ikeys, ilater);
+
 	sg_buf_reset(out);
-	sg_mime_keep_outer(m, false, out);
+	for (i = 0; i < m->nfields; i++) {
+		f = &m->fields[i];
+		if (!sg_mime_outer_kept(m, f) || olater[i])
+			continue;
+		/* RFC 9788: the protected copy of a field wins */
+		if (hp && sg_mime_name_in(ikeys, nikeys, (const char *) m->data
+					  + f->start, f->name_len))
+			continue;
+		sg_mime_append_field(out, m->data + f->start, f->end - f->start);
+	}
 	sg_buf_append_str(out, SG_MIME_TRACE_HEADER ": ");
 	sg_buf_append_str(out, trace);
 	sg_buf_append_str(out, "\nMIME-Version: 1.0\n");
-	sg_mime_append_lf(out, entity, len);
+	for (i = 0; i < e.nfields; i++) {
+		f = &e.fields[i];
+		if (!sg_mime_inner_kept(&e, f) || ilater[i])
+			continue;
+		/* without header protection the outer copy wins */
+		if (!hp && !sg_mime_field_is_content(&e, f)
+		    && sg_mime_name_in(okeys, nokeys, (const char *) e.data
+				       + f->start, f->name_len))
+			continue;
+		sg_mime_append_field(out, e.data + f->start, f->end - f->start);
+	}
+	sg_buf_append(out, "\n", 1);
+	sg_mime_append_lf(out, e.data + e.body, e.len - e.body);
+	free(okeys);
+	free(ikeys);
+	free(olater);
+	free(ilater);
+	free(e.fields);
 }
 
 /* sg_mime_strip_trace - data without our trace header fields */

@@ -17,14 +17,34 @@
  *	fields on the original bytes, so that every header this module keeps
  *	is written out exactly as it came in (folding, 8-bit bytes and all).
  *	As Postfix's cleanup does, the header block ends at the first line
- *	that is neither a header field nor a continuation.
+ *	that is neither a header field nor a continuation, and a line that
+ *	starts with white space continues the field before it.
+ *
+ *	sg_mime_parse() refuses (SG_REJECT, "message header ...") a header
+ *	block that readers split in different ways, so that no byte of it
+ *	is ever guessed into the outer header of an encrypted copy:
+ *	- a CR not followed by LF in a header field: Postfix and this module
+ *	  see one field, a reader that ends lines at CR sees several (and
+ *	  with CR line ends the whole message, Bcc and body, would be one
+ *	  "field"). A bare CR in the body is data and is encrypted.
+ *	- a line of only white space followed by more header lines: to
+ *	  Postfix (and RFC 5322 obs-FWS) a continuation, to other readers the
+ *	  end of the header. The same line at the end of the header block
+ *	  (before the empty line or the first body line) is accepted; wrap
+ *	  and unwrap leave such lines out of every field they copy.
+ *	The filter bounces such a message with 5.6.0.
  *
  *	sg_mime_classify() says whether the message is S/MIME encrypted at
- *	its top level: application/pkcs7-mime or application/x-pkcs7-mime with
- *	smime-type enveloped-data or authEnveloped-data, or without smime-type
- *	(or with application/octet-stream and a *.p7m name) when the body is a
- *	CMS EnvelopedData or AuthEnvelopedData. Other S/MIME (signed-data,
- *	certs-only) and everything else is SG_MIME_OTHER.
+ *	its top level: application/pkcs7-mime or application/x-pkcs7-mime
+ *	whose smime-type is enveloped-data or authEnveloped-data (any case;
+ *	an RFC 2045 comment after the value is ignored), even if the body is
+ *	broken (fail closed); or any top-level leaf of type "application"
+ *	whose body, whatever the parameters say (smime-type missing or
+ *	wrong, octet-stream with any name), begins as a CMS EnvelopedData or
+ *	AuthEnvelopedData.
+ *	Only the first SG_MIME_PEEK_LEN decoded bytes are looked at. Other
+ *	S/MIME (signed-data, certs-only) and everything else is
+ *	SG_MIME_OTHER.
  *
  *	sg_mime_smime_body() gives the decoded body of the top-level part.
  *
@@ -37,9 +57,27 @@
  *	headers (smime-type enveloped-data or authEnveloped-data, name
  *	smime.p7m) and the base64 of der.
  *
- *	sg_mime_unwrap() builds the inbound message: the original header
- *	fields except Content-*, MIME-Version and SG_MIME_TRACE_HEADER, then
- *	"SG_MIME_TRACE_HEADER: trace", MIME-Version, and the decrypted entity.
+ *	sg_mime_unwrap() builds the inbound message from the outer header
+ *	and the decrypted entity (Content-* fields only, or a whole message
+ *	as openssl smime, Crypt::SMIME and RFC 9788 senders write it), with
+ *	one of each field:
+ *	1. the outer fields except Content-*, MIME-Version and
+ *	   SG_MIME_TRACE_HEADER;
+ *	2. "SG_MIME_TRACE_HEADER: trace" and "MIME-Version: 1.0";
+ *	3. the entity's fields except MIME-Version, HP-Outer, and the trace
+ *	   and authentication fields that only the path to us may add
+ *	   (Received, Return-Path, Delivered-To, X-Original-To,
+ *	   Authentication-Results, ARC-*, SG_MIME_TRACE_HEADER); its Content-*
+ *	   fields replace the outer ones;
+ *	4. an empty line and the entity's body.
+ *	A name in both headers: without header protection the outer field
+ *	wins and the entity's is dropped; when the entity's Content-Type has
+ *	hp="cipher" (RFC 9788) the protected entity field wins and the outer
+ *	one is dropped (outer-only fields, e.g. trace, stay). Within one
+ *	header, a repeated Content-* field or RFC 5322 "at most once" field
+ *	(Date, From, Sender, Reply-To, To, Cc, Bcc, Message-ID, In-Reply-To,
+ *	References, Subject) keeps its first occurrence only. A CR without
+ *	LF in an entity field becomes a space.
  *
  *	sg_mime_strip_trace() removes SG_MIME_TRACE_HEADER fields from the
  *	header block of data (nobody outside may forge our trace) and leaves
@@ -48,8 +86,8 @@
  *	Output of wrap, unwrap and strip_trace has LF line ends, as sendmail(1)
  *	expects; wrap and unwrap convert CRLF; strip_trace leaves the bytes.
  * DIAGNOSTICS
- *	SG_REJECT for messages without a header, or an S/MIME body that does
- *	not decode.
+ *	SG_REJECT for messages without a header, with an ambiguous header
+ *	block (above), or an S/MIME body that does not decode.
  */
 #ifndef SG_MIME_H
 #define SG_MIME_H
@@ -62,6 +100,7 @@
 #include "sg_status.h"
 
 #define SG_MIME_TRACE_HEADER "X-SMIME-Gateway"
+#define SG_MIME_PEEK_LEN	64	/* decoded bytes classify looks at */
 
 typedef struct sg_mime sg_mime;
 

@@ -543,14 +543,73 @@ static void test_ber_indefinite_input(void)
 	sg_buf_append(&ber, der.data + hdr, der.len - hdr);
 	sg_buf_append(&ber, "\0\0\0\0", 4);
 	expect_plain(kr, &ber, &content, &info);
-	/* trailing zero bytes are padding; trailing junk is not */
+	SG_CHECK(info.trailing == 0);
+	/* after the end-of-contents octets: padding or junk, ignored */
 	sg_buf_append(&ber, "\0\0\0", 3);
 	expect_plain(kr, &ber, &content, &info);
+	SG_CHECK(info.trailing == 3);
 	sg_buf_append(&ber, "x", 1);
-	expect_reject(kr, ber.data, ber.len, &info);
+	expect_plain(kr, &ber, &content, &info);
+	SG_CHECK(info.trailing == 4);
+	/* but one end-of-contents missing is a truncation */
+	expect_reject(kr, ber.data, ber.len - 6, &info);
 	sg_buf_free(&content);
 	sg_buf_free(&der);
 	sg_buf_free(&ber);
+	sg_keyring_free(kr);
+}
+
+static void test_trailing_bytes_are_ignored(void)
+{
+	/*
+	 * What follows the ContentInfo: zero padding, a footer decoded
+	 * along with the base64 ("-- Scanned by ..." gives bytes such as
+	 * these), a second ContentInfo. Each is ignored and counted; the
+	 * truncated object in front of the same bytes still fails.
+	 */
+	static const struct {
+		const char *what;
+		const char *bytes;
+		size_t	len;
+	} tails[] = {
+		{"one zero byte", "\0", 1},
+		{"decoded footer", "\xfb\x9e\x9d\xa7\x7a\x1e\x6d\xc8\x4b\x08\xa5"
+		 "\x8b\x2c\x8a\xe7", 15},
+		{"a SEQUENCE", "\x30\x03\x02\x01\x00", 5},
+		{"a huge length", "\x30\x88\xff\xff\xff\xff\xff\xff\xff\xff", 10},
+		{"text", "\n-- \nScanned by ClamAV\n", 23},
+	};
+	sg_testkit_id *to[] = {&bob};
+	sg_keyring *kr = keyring_of(to, 1);
+	sg_buf	content = SG_BUF_INIT, der = SG_BUF_INIT, in = SG_BUF_INIT;
+	sg_cms_info info;
+	size_t	c, t;
+
+	make_content(&content, 300);
+	for (c = 0; c < sizeof(ciphers) / sizeof(ciphers[0]); c++) {
+		sg_cms_encrypt_opts o = {ciphers[c], SG_CMS_RID_ISSUER_SERIAL,
+		SG_KEYTRANS_RSA_PKCS1};
+
+		encrypt_to(&o, to, 1, &content, &der);
+		expect_plain(kr, &der, &content, &info);
+		SG_CHECK(info.trailing == 0);
+		for (t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+			sg_buf_reset(&in);
+			sg_buf_append(&in, der.data, der.len);
+			sg_buf_append(&in, tails[t].bytes, tails[t].len);
+			expect_plain(kr, &in, &content, &info);
+			SG_CHECK_MSG(info.trailing == tails[t].len, "%s: %zu",
+				     tails[t].what, info.trailing);
+			/* cut short by more than the tail: still incomplete */
+			sg_buf_reset(&in);
+			sg_buf_append(&in, der.data, der.len - 64);
+			sg_buf_append(&in, tails[t].bytes, tails[t].len);
+			expect_reject(kr, in.data, in.len, &info);
+		}
+	}
+	sg_buf_free(&content);
+	sg_buf_free(&der);
+	sg_buf_free(&in);
 	sg_keyring_free(kr);
 }
 
@@ -575,5 +634,6 @@ int	main(void)
 	SG_RUN(test_keyid_needs_subject_key_identifier);
 	SG_RUN(test_decrypt_only_ciphers_are_not_produced);
 	SG_RUN(test_ber_indefinite_input);
+	SG_RUN(test_trailing_bytes_are_ignored);
 	return sg_test_done();
 }

@@ -4,7 +4,9 @@
  * SUMMARY
  *	unit tests of S/MIME wrapping and unwrapping (sg_mime)
  */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gnutls/gnutls.h>
 
@@ -174,10 +176,41 @@ static void test_classify(void)
 		{"application/octet-stream; name=\"MSG.P7M\"", 0,
 		 SG_MIME_ENCRYPTED},
 		{"application/octet-stream; name=\"msg.p7m\"", 1, SG_MIME_OTHER},
-		{"application/octet-stream; name=\"msg.bin\"", 0, SG_MIME_OTHER},
+		/* issue 7 item 12: an enveloped body is encrypted, whatever
+		 * the parameters say */
+		{"application/octet-stream; name=\"msg.bin\"", 0,
+		 SG_MIME_ENCRYPTED},
 		{"application/pkcs7-mime; smime-type=signed-data", 0,
+		 SG_MIME_ENCRYPTED},
+		{"application/pkcs7-mime; smime-type=enveloped-data (comment)", 0,
+		 SG_MIME_ENCRYPTED},
+		{"application/pkcs7-mime; smime-type=enveloped-data (comment)", 2,
+		 SG_MIME_ENCRYPTED},
+		{"application/pkcs7-mime; smime-type=\"enveloped-data\"", 2,
+		 SG_MIME_ENCRYPTED},
+		{"application/pkcs7-mime; smime-type=ENVELOPED-DATA", 2,
+		 SG_MIME_ENCRYPTED},
+		{"APPLICATION/PKCS7-MIME; SMIME-TYPE=ENVELOPED-DATA; NAME=X", 0,
+		 SG_MIME_ENCRYPTED},
+		{"application/pkcs7-mime; smime-type=(c) authEnveloped-data", 2,
+		 SG_MIME_ENCRYPTED},
+		{"application/pkcs7-mime", 0, SG_MIME_ENCRYPTED},
+		{"application/pkcs7-mime; smime-type=certs-only", 0,
+		 SG_MIME_ENCRYPTED},
+		{"application/pkcs7-mime; smime-type=bogus", 1, SG_MIME_OTHER},
+		{"application/pkcs7-mime; smime-type=enveloped-data-not", 2,
 		 SG_MIME_OTHER},
+		{"application/octet-stream", 0, SG_MIME_ENCRYPTED},
+		{"application/octet-stream; name=\"invoice.pdf\"", 0,
+		 SG_MIME_ENCRYPTED},
+		{"application/octet-stream; name=\"invoice.pdf\"", 2,
+		 SG_MIME_OTHER},
+		{"application/x-whatever; name=smime.p7m (x)", 0,
+		 SG_MIME_ENCRYPTED},
+		{"application/pdf", 2, SG_MIME_OTHER},
+		/* only application leaves are peeked */
 		{"text/plain", 0, SG_MIME_OTHER},
+		{"image/png", 0, SG_MIME_OTHER},
 	};
 	sg_cms_encrypt_opts o = SG_CMS_ENCRYPT_DEFAULTS;
 	sg_buf	env = SG_BUF_INIT, sig = SG_BUF_INIT, txt = SG_BUF_INIT;
@@ -264,6 +297,330 @@ static void test_obsolete_space_before_colon(void)
 	sg_mime_free(m);
 }
 
+/* header_count - header fields named name in the header block of out */
+static size_t header_count(const sg_buf *out, const char *name)
+{
+	const char *p = (const char *) out->data;
+	const char *end = p + out->len;
+	const char *blank = memmem(p, out->len, "\n\n", 2);
+	size_t	n = 0, len = strlen(name);
+
+	if (blank)
+		end = blank + 1;
+	while (p < end) {
+		if (end - p > (long) len && strncasecmp(p, name, len) == 0
+		    && p[len] == ':')
+			n++;
+		p = memchr(p, '\n', (size_t) (end - p));
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return n;
+}
+
+/* body_of - the text after the first empty line of out, or "" */
+static const char *body_of(const sg_buf *out)
+{
+	const char *blank = memmem(out->data, out->len, "\n\n", 2);
+
+	return blank ? blank + 2 : "";
+}
+
+static void test_classify_transfer_encodings(void)
+{
+	/*
+	 * The peek decodes only the first bytes, in any transfer encoding;
+	 * a footer after the base64 changes nothing; an AuthEnvelopedData
+	 * body counts too.
+	 */
+	sg_cms_encrypt_opts o = SG_CMS_ENCRYPT_DEFAULTS;
+	sg_cms_encrypt_opts gcm = {SG_CIPHER_AES256_GCM,
+	SG_CMS_RID_ISSUER_SERIAL, SG_KEYTRANS_RSA_PKCS1};
+	sg_buf	env = SG_BUF_INIT, msg = SG_BUF_INIT, big = SG_BUF_INIT;
+	sg_status st;
+	sg_mime *m;
+	size_t	i;
+
+	st = sg_cms_encrypt(&o, &gw.crt, 1, (const uint8_t *) "x", 1, &env);
+	SG_CHECK(sg_status_is_ok(&st));
+
+	/* binary: the DER as it is */
+	sg_buf_append_str(&msg, "From: a@b.example\nContent-Type: "
+			  "application/octet-stream\n"
+			  "Content-Transfer-Encoding: binary\n\n");
+	sg_buf_append(&msg, env.data, env.len);
+	m = parse((const char *) msg.data, msg.len);
+	SG_CHECK(m && sg_mime_classify(m) == SG_MIME_ENCRYPTED);
+	sg_mime_free(m);
+
+	/* quoted-printable */
+	sg_buf_reset(&msg);
+	sg_buf_append_str(&msg, "From: a@b.example\nContent-Type: "
+			  "application/pkcs7-mime\n"
+			  "Content-Transfer-Encoding: quoted-printable\n\n");
+	for (i = 0; i < env.len; i++) {
+		char	hex[8];
+
+		snprintf(hex, sizeof(hex), "=%02X%s", env.data[i],
+			 i % 20 == 19 ? "=\n" : "");
+		sg_buf_append_str(&msg, hex);
+	}
+	m = parse((const char *) msg.data, msg.len);
+	SG_CHECK(m && sg_mime_classify(m) == SG_MIME_ENCRYPTED);
+	sg_mime_free(m);
+
+	/* base64 with a scanner's footer, and with leading blank lines */
+	message_with("application/octet-stream; name=\"x.dat\"", &env, &msg);
+	sg_buf_append_str(&msg, "\n-- \nScanned by ClamAV\n");
+	m = parse((const char *) msg.data, msg.len);
+	SG_CHECK(m && sg_mime_classify(m) == SG_MIME_ENCRYPTED);
+	sg_mime_free(m);
+
+	/* AuthEnvelopedData in a big body: only the start is decoded */
+	sg_buf_reset(&env);
+	for (i = 0; i < 200000; i++)
+		sg_buf_append(&big, "0123456789", 10);
+	st = sg_cms_encrypt(&gcm, &gw.crt, 1, big.data, big.len, &env);
+	SG_CHECK(sg_status_is_ok(&st));
+	message_with("application/octet-stream", &env, &msg);
+	m = parse((const char *) msg.data, msg.len);
+	SG_CHECK(m && sg_mime_classify(m) == SG_MIME_ENCRYPTED);
+	sg_mime_free(m);
+
+	/* a multipart top level is never peeked */
+	sg_buf_reset(&msg);
+	sg_buf_append_str(&msg, "From: a@b.example\nContent-Type: multipart/"
+			  "mixed; boundary=x\n\n--x\nContent-Type: application/"
+			  "pkcs7-mime; smime-type=enveloped-data\n\nAAAA\n--x--\n");
+	m = parse((const char *) msg.data, msg.len);
+	SG_CHECK(m && sg_mime_classify(m) == SG_MIME_OTHER);
+	sg_mime_free(m);
+
+	sg_buf_free(&env);
+	sg_buf_free(&big);
+	sg_buf_free(&msg);
+}
+
+static void test_parse_refuses_ambiguous_headers(void)
+{
+	/*
+	 * Issue 7 item 1: a header block that readers split in different
+	 * ways is refused; the same bytes in the body are fine (they are
+	 * encrypted).
+	 */
+	static const struct {
+		const char *msg;
+		bool	ok;
+	} cases[] = {
+		/* bare CR line ends */
+		{"From: a@a.example\rTo: b@b.example\rBcc: x@y\r\rsecret\r", false},
+		{"From: a@a.example\nSubject: hi\rBcc: x@y\n\nbody\n", false},
+		{"From: a@a.example\r\nSubject: x\r\r\n\r\nbody\r\n", false},
+		{"From: a@a.example\nSubject: x\n folded\r more\n\nbody\n", false},
+		{"From: a@a.example\nSubject: x\r", false},
+		/* CRLF is fine, and a bare CR in the body */
+		{"From: a@a.example\r\nSubject: x\r\n\r\nbo\rdy\r\n", true},
+		{"From: a@a.example\nSubject: x\n\n\rbody\r\rmore\n", true},
+		{"From: a@a.example\nSubject: x\n\rnot a header\n", true},
+		/* a line of white space followed by more header lines */
+		{"From: a@a.example\nSubject: hi\n \nPassword: x\n\nbody\n", false},
+		{"From: a@a.example\nSubject: hi\n\t\n  secret\n\nbody\n", false},
+		{"From: a@a.example\nSubject: hi\n \t \r\nTo: b@b.example\r\n\r\nb\r\n",
+		 false},
+		{"Subject: hi\n \n \nFrom: a@a.example\n\nbody\n", false},
+		/* ... but not at the end of the header block */
+		{"From: a@a.example\nSubject: hi\n \n\nbody\n", true},
+		{"From: a@a.example\nSubject: hi\n \nDear Bob,\n", true},
+		{"From: a@a.example\nSubject: hi\n \n", true},
+		/* obs-FWS with text is an ordinary continuation */
+		{"From: a@a.example\nSubject: hi\n  there\nTo: b@b.example\n\nb\n", true},
+	};
+	sg_mime *m;
+	sg_status st;
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m = NULL;
+		st = sg_mime_parse((const uint8_t *) cases[i].msg,
+				   strlen(cases[i].msg), &m);
+		if (cases[i].ok) {
+			SG_CHECK_MSG(st.code == SG_OK && m, "case %zu: %s", i,
+				     st.text);
+		} else {
+			SG_CHECK_MSG(st.code == SG_REJECT && m == NULL,
+				     "case %zu accepted", i);
+			SG_CHECK_MSG(strstr(st.text, "message header") != NULL,
+				     "case %zu: %s", i, st.text);
+		}
+		sg_mime_free(m);
+	}
+}
+
+static void test_wrap_leaves_no_body_outside(void)
+{
+	/*
+	 * What parses is wrapped with every body byte inside the entity and
+	 * none in the outer header: the canary never leaves in clear.
+	 */
+	static const char *const msgs[] = {
+		"From: a@a.example\nSubject: hi\n \nDear Bob CANARY\n",
+		"From: a@a.example\nSubject: x\n\n\rCANARY\r\rmore\n",
+		"From: a@a.example\nSubject: x\n\rCANARY: y\n",
+		"From: a@a.example\nSubject: hi\n \n\nCANARY: x\n",
+		"From: a@a.example\nnot a header\nCANARY: y\n",
+		"F:\n \n",
+		"Subject: x\n y\n \n",
+	};
+	static const uint8_t der[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+	sg_buf	out = SG_BUF_INIT, ent = SG_BUF_INIT;
+	sg_mime *m, *w;
+	sg_status st;
+	size_t	i;
+
+	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		m = parse(msgs[i], strlen(msgs[i]));
+		if (m == NULL)
+			continue;
+		sg_mime_wrap(m, der, sizeof(der), false, &out);
+		SG_CHECK_MSG(!contains(&out, "CANARY"), "case %zu", i);
+		/* our own output must parse, as S/MIME */
+		st = sg_mime_parse(out.data, out.len, &w);
+		SG_CHECK_MSG(st.code == SG_OK, "case %zu: %s", i, st.text);
+		SG_CHECK_MSG(!contains(&out, "\n \n"), "case %zu", i);
+		sg_mime_free(w);
+		sg_mime_entity(m, &ent);
+		SG_CHECK_MSG(contains(&ent, "CANARY") || !strstr(msgs[i],
+			     "CANARY"), "case %zu", i);
+		sg_mime_free(m);
+	}
+	sg_buf_free(&out);
+	sg_buf_free(&ent);
+}
+
+static void test_unwrap_merges_headers(void)
+{
+	/* Issue 7 item 11: one of each field in what we deliver. */
+	static const char outer[] =
+		"Return-Path: <alice@partner.example>\n"
+		"Received: from mx.partner.example by mx.b.example;\n"
+		"\tMon, 23 Nov 2026 10:00:00 +0000\n"
+		"Authentication-Results: mx.b.example; dkim=pass\n"
+		"From: Alice <alice@partner.example>\n"
+		"To: bob@b.example\n"
+		"Subject: [...]\n"
+		"Date: Mon, 23 Nov 2026 10:00:00 +0000\n"
+		"Message-ID: <outer@partner.example>\n"
+		"X-SMIME-Gateway: decrypted; forged outside\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: application/pkcs7-mime; smime-type=enveloped-data\n"
+		"Content-Transfer-Encoding: base64\n"
+		"\n"
+		"MAMCAQA=\n";
+	static const struct {
+		const char *what;
+		const char *entity;
+		const char *present[4];	/* substrings of the output */
+		const char *absent[4];
+		const char *body;	/* what follows the empty line */
+	} cases[] = {
+		{"Content-* fields only",
+		 "Content-Type: text/plain\r\n\r\nhello\r\n",
+		 {"Subject: [...]\n", "\nMIME-Version: 1.0\nContent-Type: "
+		  "text/plain\n\n", NULL}, {"pkcs7", "base64", NULL},
+		 "hello\n"},
+		{"whole message (openssl smime on a message)",
+		 "From: Mallory <ceo@b.example>\r\nTo: bob@b.example\r\n"
+		 "Subject: inner\r\nMIME-Version: 1.0\r\n"
+		 "Content-Type: text/plain; charset=utf-8\r\n"
+		 "Content-Transfer-Encoding: 8bit\r\n\r\nhello\r\n",
+		 {"From: Alice <alice@partner.example>\n", "Subject: [...]\n",
+		  "Content-Type: text/plain; charset=utf-8\n", NULL},
+		 {"Mallory", "Subject: inner", "pkcs7", NULL}, "hello\n"},
+		{"forged trace, trace and results inside",
+		 "X-SMIME-Gateway: decrypted; forged inside\r\n"
+		 "Received: from forged\r\nReturn-Path: <forged@x>\r\n"
+		 "Authentication-Results: mx.b.example; dkim=pass forged\r\n"
+		 "Delivered-To: bob@b.example\r\n"
+		 "Keywords: inner only\r\n"
+		 "Content-Type: text/plain\r\n\r\nhi\r\n",
+		 {"Keywords: inner only\n", "Received: from mx.partner", NULL},
+		 {"forged", NULL}, "hi\n"},
+		{"two From inside, none twice",
+		 "From: first@x\r\nFrom: second@x\r\nReply-To: r1@x\r\n"
+		 "Reply-To: r2@x\r\nContent-Type: text/plain\r\n"
+		 "Content-Type: text/html\r\n\r\nhi\r\n",
+		 {"Reply-To: r1@x\n", NULL}, {"first@x", "second@x", "r2@x",
+		  "text/html"}, "hi\n"},
+		{"RFC 9788 hp=\"cipher\": the protected copy wins",
+		 "Content-Type: multipart/mixed; boundary=\"b\";\r\n"
+		 " hp=\"cipher\"\r\n"
+		 "From: Alice <alice@partner.example>\r\nTo: bob@b.example\r\n"
+		 "Subject: the real subject\r\n"
+		 "Message-ID: <inner@partner.example>\r\n"
+		 "HP-Outer: Subject: [...]\r\nHP-Outer: To: bob@b.example\r\n"
+		 "Received: from forged\r\n"
+		 "\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n",
+		 {"Subject: the real subject\n", "<inner@partner.example>",
+		  "Received: from mx.partner", "Date: Mon, 23"},
+		 {"[...]", "<outer@", "HP-Outer", "forged"},
+		 "--b\n"},
+		{"hp=\"clear\" is not header protection of encrypted mail",
+		 "Content-Type: text/plain; hp=clear\r\n"
+		 "Subject: inner\r\n\r\nhi\r\n",
+		 {"Subject: [...]\n", NULL}, {"Subject: inner", NULL}, "hi\n"},
+		{"an entity without a header",
+		 "just text\r\nCANARY: no header\r\n",
+		 {"MIME-Version: 1.0\n\n", NULL}, {NULL},
+		 "just text\nCANARY: no header\n"},
+		{"bare CR inside an entity field",
+		 "Keywords: a\rFrom: forged@x\r\nContent-Type: text/plain\r\n"
+		 "\r\nhi\r\n",
+		 {"Keywords: a From: forged@x\n", NULL}, {"\r", NULL}, "hi\n"},
+	};
+	static const char *const once[] = {
+		"From", "To", "Subject", "Date", "Message-ID", "MIME-Version",
+		"Content-Type", "Content-Transfer-Encoding", SG_MIME_TRACE_HEADER,
+		"Return-Path", "Authentication-Results", "Received", "Reply-To",
+	};
+	sg_mime *m = parse(outer, sizeof(outer) - 1);
+	sg_buf	out = SG_BUF_INIT;
+	size_t	i, k;
+
+	for (i = 0; m && i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sg_mime_unwrap(m, (const uint8_t *) cases[i].entity,
+			       strlen(cases[i].entity),
+			       "decrypted; cipher=aes-256-cbc", &out);
+		sg_buf_append(&out, "", 1);	/* NUL for the messages */
+		sg_buf_set_len(&out, out.len - 1);
+		for (k = 0; k < 4 && cases[i].present[k]; k++)
+			SG_CHECK_MSG(contains(&out, cases[i].present[k]),
+				     "%s: no '%s' in [%s]", cases[i].what,
+				     cases[i].present[k], (char *) out.data);
+		for (k = 0; k < 4 && cases[i].absent[k]; k++)
+			SG_CHECK_MSG(!contains(&out, cases[i].absent[k]),
+				     "%s: '%s' in [%s]", cases[i].what,
+				     cases[i].absent[k], (char *) out.data);
+		for (k = 0; k < sizeof(once) / sizeof(once[0]); k++)
+			SG_CHECK_MSG(header_count(&out, once[k]) <= 1,
+				     "%s: %zu %s fields in [%s]", cases[i].what,
+				     header_count(&out, once[k]), once[k],
+				     (char *) out.data);
+		SG_CHECK_MSG(header_count(&out, SG_MIME_TRACE_HEADER) == 1
+			     && contains(&out, SG_MIME_TRACE_HEADER
+					 ": decrypted; cipher=aes-256-cbc\n"),
+			     "%s: our trace", cases[i].what);
+		SG_CHECK_MSG(header_count(&out, "MIME-Version") == 1,
+			     "%s: MIME-Version", cases[i].what);
+		SG_CHECK_MSG(strncmp(body_of(&out), cases[i].body,
+				     strlen(cases[i].body)) == 0,
+			     "%s: body [%s]", cases[i].what, body_of(&out));
+		SG_CHECK_MSG(!contains(&out, "\r"), "%s: CR", cases[i].what);
+	}
+	sg_buf_free(&out);
+	sg_mime_free(m);
+}
+
 int	main(void)
 {
 	sg_testkit_make("gw", true, 2048, &gw);
@@ -274,5 +631,9 @@ int	main(void)
 	SG_RUN(test_classify);
 	SG_RUN(test_parse_edges);
 	SG_RUN(test_obsolete_space_before_colon);
+	SG_RUN(test_classify_transfer_encodings);
+	SG_RUN(test_parse_refuses_ambiguous_headers);
+	SG_RUN(test_wrap_leaves_no_body_outside);
+	SG_RUN(test_unwrap_merges_headers);
 	return sg_test_done();
 }
