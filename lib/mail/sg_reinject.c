@@ -4,20 +4,39 @@
  * SUMMARY
  *	hand a message back to Postfix through sendmail(1)
  * DESCRIPTION
+ *	The message goes into a sealed memfd before fork(), so sendmail's
+ *	standard input is complete before sendmail starts: no pipe whose
+ *	writer can die half-way and hand sendmail -i an early end of input
+ *	(it would queue a truncated copy). After sendmail exits, the shared
+ *	file offset tells how far it read.
+ *
  *	Everything the child needs (argv, descriptors) is made before fork(),
  *	so that the child only moves descriptors around and calls execv().
  *	A close-on-exec pipe carries errno back when execv() fails, which
  *	keeps "sendmail is missing" apart from "sendmail exited 127".
  *
+ *	The child asks for SIGKILL when its parent dies (PR_SET_PDEATHSIG),
+ *	then checks that the parent did not die before it asked.
+ *
+ *	All signals are blocked across fork(): in the parent no handler
+ *	runs before sg_reinject_running names the child, and in the child
+ *	none of the caller's handlers runs at all (caught signals go back to
+ *	their default before the mask is cleared for execv()).
+ *
  *	SIGCHLD is set to its default while the child runs: when a caller
  *	ignores it, the kernel reaps the child itself and waitpid() could
  *	not tell success from failure, and a message would be sent twice.
+ *	The child is waited for without being reaped first (WNOWAIT), so its
+ *	pid cannot be reused while sg_reinject_abort() may still use it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,36 +85,6 @@ static void sg_reinject_close(int *fd)
 	*fd = -1;
 }
 
-/* sg_reinject_child - set up descriptors and signals, then execv() */
-static void sg_reinject_child(const char *sendmail, char **argv, int in,
-			      int null, int report) __attribute__((noreturn));
-
-static void sg_reinject_child(const char *sendmail, char **argv, int in,
-			      int null, int report)
-{
-	sigset_t none;
-	int	err;
-
-	(void) setpgid(0, 0);		/* see sg_reinject_abort() */
-	/* All three descriptors are above 2, so no dup2() undoes another. */
-	if (dup2(in, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0
-	    || dup2(null, STDERR_FILENO) < 0)
-		goto fail;
-	if (report != 3 && (dup2(report, 3) < 0
-			    || fcntl(3, F_SETFD, FD_CLOEXEC) < 0))
-		goto fail;
-	closefrom(4);
-	(void) signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	(void) sigprocmask(SIG_SETMASK, &none, NULL);
-	execv(sendmail, argv);
-fail:
-	err = errno;
-	if (write(3, &err, sizeof(err)) < 0)
-		_exit(126);
-	_exit(127);
-}
-
 /* sg_reinject_write - write everything, across EINTR and short writes */
 static int sg_reinject_write(int fd, const uint8_t *data, size_t len)
 {
@@ -113,18 +102,91 @@ static int sg_reinject_write(int fd, const uint8_t *data, size_t len)
 	return 0;
 }
 
-/* sg_reinject - run sendmail -G -i -f sender -- rcpts, feed it the message */
+/*
+ * sg_reinject_memfd - the whole message in a sealed memory file at offset
+ * 0, close-on-exec, above 2; -1 with errno set on failure
+ */
+static int sg_reinject_memfd(const uint8_t *data, size_t len)
+{
+	int	fd, err;
+
+	fd = sg_reinject_high(memfd_create("smimegw-reinject",
+					   MFD_CLOEXEC | MFD_ALLOW_SEALING));
+	if (fd < 0)
+		return -1;
+	/* Sealed: nobody, sendmail included, can change or cut the copy. */
+	if (sg_reinject_write(fd, data, len) < 0
+	    || fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW
+		     | F_SEAL_WRITE | F_SEAL_SEAL) < 0
+	    || lseek(fd, 0, SEEK_SET) != 0) {
+		err = errno;
+		(void) close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* sg_reinject_child - set up descriptors and signals, then execv() */
+static void sg_reinject_child(const char *sendmail, char **argv,
+			      pid_t parent, int in, int null, int report)
+	__attribute__((noreturn));
+
+static void sg_reinject_child(const char *sendmail, char **argv,
+			      pid_t parent, int in, int null, int report)
+{
+	struct sigaction sa, dfl;
+	sigset_t none;
+	int	err, sig;
+
+	(void) setpgid(0, 0);		/* see sg_reinject_abort() */
+	/* Die with the parent; if it is gone already, do not start at all. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		goto fail;
+	if (getppid() != parent)
+		_exit(127);
+	/* All three descriptors are above 2, so no dup2() undoes another. */
+	if (dup2(in, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0
+	    || dup2(null, STDERR_FILENO) < 0)
+		goto fail;
+	if (report != 3 && (dup2(report, 3) < 0
+			    || fcntl(3, F_SETFD, FD_CLOEXEC) < 0))
+		goto fail;
+	closefrom(4);
+	/* Still blocked: the caller's handlers must never run in here. */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL
+		    && sa.sa_handler != SIG_IGN)
+			(void) sigaction(sig, &dfl, NULL);
+	(void) sigaction(SIGPIPE, &dfl, NULL);
+	sigemptyset(&none);
+	(void) sigprocmask(SIG_SETMASK, &none, NULL);
+	execv(sendmail, argv);
+fail:
+	err = errno;
+	if (write(3, &err, sizeof(err)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* sg_reinject - run sendmail -G -i -f sender -- rcpts on a complete copy */
 sg_status sg_reinject(const char *sendmail, const char *sender,
 		      char *const *rcpts, size_t nrcpts,
 		      const uint8_t *data, size_t len)
 {
-	struct sigaction ign, old_pipe, dfl, old_chld;
+	struct sigaction dfl, old_chld;
+	sigset_t all, old_mask;
+	siginfo_t si;
 	char  **argv;
-	int	in[2] = {-1, -1}, report[2] = {-1, -1};
-	int	null = -1, status, err = 0, write_errno = 0;
+	int	in = -1, report[2] = {-1, -1};
+	int	null = -1, status = 0, err = 0, fork_errno;
 	bool	chld_saved = false;
 	sg_status st;
-	pid_t	pid = -1, ret;
+	pid_t	pid, parent, ret;
+	off_t	got;
 	ssize_t	n;
 	size_t	i;
 
@@ -141,7 +203,12 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 	for (i = 0; i < nrcpts; i++)
 		argv[6 + i] = rcpts[i];
 
-	if (sg_reinject_pipe(in) < 0 || sg_reinject_pipe(report) < 0) {
+	if ((in = sg_reinject_memfd(data, len)) < 0) {
+		st = sg_status_make(SG_TEMPFAIL, "cannot hold the message for "
+				    "sendmail in memory: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (sg_reinject_pipe(report) < 0) {
 		st = sg_status_make(SG_TEMPFAIL, "cannot create a pipe to "
 				    "sendmail: %s", strerror(errno));
 		goto cleanup;
@@ -157,36 +224,38 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 	sigemptyset(&dfl.sa_mask);
 	chld_saved = sigaction(SIGCHLD, &dfl, &old_chld) == 0;
 
-	if ((pid = fork()) < 0) {
+	sigfillset(&all);
+	(void) sigprocmask(SIG_BLOCK, &all, &old_mask);
+	parent = getpid();
+	if ((pid = fork()) == 0)
+		sg_reinject_child(sendmail, argv, parent, in, null, report[1]);
+	fork_errno = errno;
+	if (pid > 0) {
+		(void) setpgid(pid, pid);	/* also here: no race */
+		sg_reinject_running = (sig_atomic_t) pid;
+	}
+	(void) sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	if (pid < 0) {
 		st = sg_status_make(SG_TEMPFAIL, "cannot fork sendmail: %s",
-				    strerror(errno));
+				    strerror(fork_errno));
 		goto cleanup;
 	}
-	if (pid == 0)
-		sg_reinject_child(sendmail, argv, in[0], null, report[1]);
-	(void) setpgid(pid, pid);	/* also here: no race with the child */
-	sg_reinject_running = (sig_atomic_t) pid;
-	sg_reinject_close(&in[0]);
 	sg_reinject_close(&report[1]);
 	sg_reinject_close(&null);
 
 	/* EOF: execv() succeeded and closed the pipe; data: its errno */
 	while ((n = read(report[0], &err, sizeof(err))) < 0 && errno == EINTR)
 		 /* void */ ;
-	if (n != (ssize_t) sizeof(err)) {
-		memset(&ign, 0, sizeof(ign));
-		ign.sa_handler = SIG_IGN;
-		sigemptyset(&ign.sa_mask);
-		(void) sigaction(SIGPIPE, &ign, &old_pipe);
-		if (sg_reinject_write(in[1], data, len) < 0)
-			write_errno = errno;
-		(void) sigaction(SIGPIPE, &old_pipe, NULL);
-	}
-	sg_reinject_close(&in[1]);
 
-	while ((ret = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+	/* Wait, then forget the pid, then reap: it is never reused meanwhile */
+	while ((ret = waitid(P_PID, (id_t) pid, &si, WEXITED | WNOWAIT)) < 0
+	       && errno == EINTR)
 		 /* void */ ;
 	sg_reinject_running = 0;
+	if (ret == 0)
+		while ((ret = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			 /* void */ ;
+	got = lseek(in, 0, SEEK_CUR);	/* shared with the child: its reads */
 	if (ret < 0)
 		st = sg_status_make(SG_TEMPFAIL, "cannot wait for sendmail: %s",
 				    strerror(errno));
@@ -202,17 +271,17 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 	else if (WEXITSTATUS(status) != 0)
 		st = sg_status_make(SG_TEMPFAIL, "sendmail exited with status "
 				    "%d", WEXITSTATUS(status));
-	else if (write_errno != 0)
-		st = sg_status_make(SG_TEMPFAIL, "cannot write the message to "
-				    "sendmail: %s", strerror(write_errno));
+	else if (got != (off_t) len)
+		st = sg_status_make(SG_TEMPFAIL, "sendmail exited 0 after "
+				    "reading %jd of %zu bytes", (intmax_t) got,
+				    len);
 	else
 		st = sg_status_ok();
 
 cleanup:
 	if (chld_saved)
 		(void) sigaction(SIGCHLD, &old_chld, NULL);
-	sg_reinject_close(&in[0]);
-	sg_reinject_close(&in[1]);
+	sg_reinject_close(&in);
 	sg_reinject_close(&report[0]);
 	sg_reinject_close(&report[1]);
 	sg_reinject_close(&null);

@@ -7,20 +7,50 @@
  *	#include "sg_reinject.h"
  *
  *	st = sg_reinject(cfg->sendmail, sender, rcpts, nrcpts, data, len);
+ *	sg_reinject_abort();		(from a signal handler)
  * DESCRIPTION
  *	Runs "SENDMAIL -G -i -f SENDER -- RCPT..." with execv (no shell, never
- *	-t), writes the message to its standard input, and waits for it. An
- *	empty sender (the null sender) is passed as -f "" (an empty argv
- *	element). The child's stdin is the pipe, its stdout and stderr are
- *	/dev/null, its other descriptors are closed; SIGPIPE is ignored in
- *	the parent while writing.
+ *	-t) and waits for it. An empty sender (the null sender) is passed as
+ *	-f "" (an empty argv element).
+ *
+ *	sendmail never reads a copy that is still being written: the whole
+ *	message is first written into an anonymous memory file (memfd, in
+ *	RAM or swap like the rest of our memory, never in a file system),
+ *	sealed against change, and that file, at offset 0, is sendmail's
+ *	standard input. Its end of input is the end of the message whatever
+ *	happens to us. Its stdout and stderr are /dev/null, its other
+ *	descriptors are closed; it runs in a process group of its own.
+ *
+ *	sendmail dies with us: it gets SIGKILL when we end for any reason
+ *	(SIGKILL, OOM, pipe(8)'s time-limit kill of our process group), so a
+ *	copy that we could not confirm is not queued behind Postfix's back
+ *	either. The kernel drops that setting when it executes a set-uid or
+ *	set-gid program: sendmail itself must not be one (Postfix's is not;
+ *	its set-gid postdrop is its child and discards a queue file whose
+ *	writer died before the end).
  *
  *	The message bytes are written as given (callers pass LF line ends).
+ *	While it runs the message is held twice in memory.
+ *
+ *	sg_reinject_abort() kills the running sendmail's process group
+ *	(sendmail and what it started), so that an interrupted copy is never
+ *	queued. It is async-signal-safe: for SIGALRM and SIGTERM handlers.
+ *	The window in which a signal handler cannot see a running sendmail
+ *	is closed: signals are blocked from fork() until its pid is known.
+ * SEQUENCES OF COPIES
+ *	Each call is one copy and one queue file. A copy that sendmail
+ *	accepted is in the queue; when a later copy fails (or we are killed
+ *	between copies) Postfix retries the whole message and the accepted
+ *	copies go out twice. Callers keep that window small by building
+ *	every copy before reinjecting the first, and by sending them back to
+ *	back with nothing that can fail in between. A duplicate is always
+ *	complete; a truncated copy is never queued.
  * DIAGNOSTICS
- *	SG_OK only when sendmail exited 0. Fork or exec failure, a write
- *	error, a non-zero exit or death by a signal give SG_TEMPFAIL with a
- *	sentence that says which ("sendmail exited with status 75",
- *	"sendmail killed by signal 9").
+ *	SG_OK only when sendmail exited 0 after reading the whole message.
+ *	No memory for the copy, fork or exec failure, a non-zero exit, death
+ *	by a signal, or an exit 0 before the end of the message give
+ *	SG_TEMPFAIL with a sentence that says which ("sendmail exited with
+ *	status 75", "sendmail killed by signal 9").
  */
 #ifndef SG_REINJECT_H
 #define SG_REINJECT_H
@@ -37,7 +67,8 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 /*
  * sg_reinject_abort - kill the running sendmail, and every process it
  * started (it runs in a process group of its own), so that an interrupted
- * copy is never queued. Async-signal-safe: for a SIGALRM handler.
+ * copy is never queued. Async-signal-safe: for SIGALRM and SIGTERM
+ * handlers.
  */
 void	sg_reinject_abort(void);
 

@@ -6,7 +6,10 @@
  * DESCRIPTION
  *	Stand-in sendmail programs are written into the test directory: one
  *	records its argv, its standard input and its descriptors; others
- *	fail in each way a real one can.
+ *	fail in each way a real one can. Killed-caller tests fork a process
+ *	that calls sg_reinject() and kill it while the stand-in runs: the
+ *	stand-in must die with it, and whatever still reads the copy must
+ *	read all of it.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -14,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sg_buf.h"
@@ -197,7 +202,7 @@ static void test_early_exit_with_big_input(void)
 	struct sigaction sa;
 
 	expect(script("early0", "exit 0"), BIG, SG_TEMPFAIL,
-	       "cannot write the message to sendmail: Broken pipe");
+	       "sendmail exited 0 after reading 0 of 8388608 bytes");
 	expect(script("early75", "head -c 100 >/dev/null; exit 75"), BIG,
 	       SG_TEMPFAIL, "sendmail exited with status 75");
 	/* we are still alive, and SIGPIPE is back to what it was */
@@ -228,6 +233,259 @@ static void test_no_recipients(void)
 	SG_CHECK(st.code == SG_INTERNAL);
 }
 
+/* path_in - DIR/name, in one of four static buffers */
+static const char *path_in(const char *name)
+{
+	static char path[4][700];
+	static int next;
+	char   *p = path[next++ % 4];
+
+	snprintf(p, sizeof(path[0]), "%s/%s", sg_testkit_dir(), name);
+	return p;
+}
+
+/* nap - sleep for ms milliseconds */
+static void nap(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
+
+/* exists - DIR/name exists */
+static int exists(const char *name)
+{
+	struct stat sb;
+
+	return stat(path_in(name), &sb) == 0;
+}
+
+/* pid_in - the pid written into DIR/name, waiting up to 10 s; 0 if none */
+static pid_t pid_in(const char *name)
+{
+	FILE   *f;
+	long	pid = 0;
+	int	i;
+
+	for (i = 0; i < 200 && pid <= 0; i++) {
+		if ((f = fopen(path_in(name), "r")) != NULL) {
+			if (fscanf(f, "%ld", &pid) != 1)
+				pid = 0;
+			fclose(f);
+		}
+		if (pid <= 0)
+			nap(50);
+	}
+	return (pid_t) pid;
+}
+
+/* gone - the process has ended (no such pid, or a zombie) */
+static int gone(pid_t pid)
+{
+	char	path[64], buf[512], *p;
+	FILE   *f;
+	size_t	n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long) pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && p[2] == 'Z';
+}
+
+/* gone_within - gone() within ms milliseconds */
+static int gone_within(pid_t pid, long ms)
+{
+	for (; ms > 0 && !gone(pid); ms -= 20)
+		nap(20);
+	return gone(pid);
+}
+
+/* on_term - the caller's SIGTERM handler, as filter/smimegw.c has it */
+static void on_term(int sig)
+{
+	(void) sig;
+	sg_reinject_abort();
+	_exit(75);
+}
+
+/*
+ * reinjector - fork a process that reinjects len bytes of message()
+ * through sm (exit 0 when sg_reinject() succeeds, 1 otherwise); with
+ * catch_term, SIGTERM aborts sendmail and exits 75
+ */
+static pid_t reinjector(const char *sm, size_t len, int catch_term)
+{
+	pid_t	pid = fork();
+
+	SG_CHECK(pid >= 0);
+	if (pid == 0) {
+		uint8_t *data = message(len);
+		sg_status st;
+
+		if (catch_term)
+			signal(SIGTERM, on_term);
+		st = sg_reinject(sm, "s@a.example", rcpts, 1, data, len);
+		_exit(sg_status_is_ok(&st) ? 0 : 1);
+	}
+	return pid;
+}
+
+/* reap - wait for a forked test process; its wait status */
+static int reap(pid_t pid)
+{
+	int	status = -1;
+
+	SG_CHECK(waitpid(pid, &status, 0) == pid);
+	return status;
+}
+
+/* sleeper - a sendmail that takes 2 s before it reads and "queues" */
+static const char *sleeper(void)
+{
+	char	body[1000];
+
+	(void) unlink(path_in("sleeper.pid"));
+	(void) unlink(path_in("sleeper.msg"));
+	(void) unlink(path_in("sleeper.queued"));
+	snprintf(body, sizeof(body),
+		 "d='%s'\n"
+		 "echo $$ > \"$d/sleeper.pid\"\n"
+		 "sleep 2\n"
+		 "cat > \"$d/sleeper.msg\"\n"
+		 "echo queued > \"$d/sleeper.queued\"",
+		 sg_testkit_dir());
+	return script("sleeper-sendmail", body);
+}
+
+/* killed_while_sleeping - kill the caller with sig while sendmail sleeps */
+static void killed_while_sleeping(int sig, int want_status)
+{
+	pid_t	caller, sm;
+	int	status;
+
+	caller = reinjector(sleeper(), BIG, sig == SIGTERM);
+	sm = pid_in("sleeper.pid");
+	SG_CHECK(sm > 0);
+	SG_CHECK(kill(caller, sig) == 0);
+	status = reap(caller);
+	SG_CHECK_MSG(status == want_status, "wait status 0x%x", status);
+	if (sm <= 0)
+		return;
+	SG_CHECK_MSG(gone_within(sm, 1000), "sendmail %ld outlived its "
+		     "caller (signal %d)", (long) sm, sig);
+	nap(2500);			/* its sleep is over by now */
+	SG_CHECK_MSG(!exists("sleeper.queued"), "sendmail queued %s after "
+		     "its caller was killed", exists("sleeper.msg")
+		     ? "a copy" : "nothing, but finished");
+	(void) kill(-sm, SIGKILL);	/* its sleep, should it be left */
+}
+
+static void test_sendmail_dies_with_its_caller(void)
+{
+	killed_while_sleeping(SIGKILL, SIGKILL);
+}
+
+static void test_sigterm_aborts_sendmail(void)
+{
+	killed_while_sleeping(SIGTERM, 75 << 8);
+}
+
+static void test_complete_copy_before_sendmail_starts(void)
+{
+	char	body[1000], size[32];
+	const char *sm;
+	uint8_t *data = message(BIG + 1);
+	sg_status st;
+
+	snprintf(body, sizeof(body),
+		 "d='%s'\n"
+		 "readlink /proc/$$/fd/0 > \"$d/in.link\"\n"
+		 "stat -L -c %%s /proc/$$/fd/0 > \"$d/in.size\"\n"
+		 "if printf x >&0 2>/dev/null; then echo writable; "
+		 "else echo sealed; fi > \"$d/in.seal\"\n"
+		 "exec cat > \"$d/stdin\"",
+		 sg_testkit_dir());
+	sm = script("sized-sendmail", body);
+	st = sg_reinject(sm, "s@a.example", rcpts, 2, data, BIG + 1);
+	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
+	/* stdin is a file that holds every byte before the first read */
+	snprintf(size, sizeof(size), "%d\n", BIG + 1);
+	SG_CHECK(file_is("in.size", size, strlen(size)));
+	SG_CHECK(file_is("in.link", "/memfd:smimegw-reinject (deleted)\n",
+			 34));
+	SG_CHECK(file_is("in.seal", "sealed\n", 7));
+	SG_CHECK(file_is("stdin", data, BIG + 1));
+	free(data);
+}
+
+static void test_complete_copy_after_caller_is_gone(void)
+{
+	char	body[1000];
+	const char *sm;
+	uint8_t *data = message(BIG);
+	pid_t	caller, group;
+	int	i;
+
+	(void) unlink(path_in("late.group"));
+	(void) unlink(path_in("go"));
+	/*
+	 * The stand-in leaves a reader behind (as sendmail leaves postdrop):
+	 * not its own child-to-be-killed, so it outlives the caller, and it
+	 * starts reading only once the caller is dead.
+	 */
+	snprintf(body, sizeof(body),
+		 "d='%s'\n"
+		 "exec 5<&0\n"		/* an & list's stdin is /dev/null */
+		 "( while [ ! -e \"$d/go\" ]; do sleep 0.05; done\n"
+		 "  cat <&5 > \"$d/late.msg\"; echo done > \"$d/late.done\" ) &\n"
+		 "echo $$ > \"$d/late.group\"\n"
+		 "sleep 30",
+		 sg_testkit_dir());
+	sm = script("late-sendmail", body);
+	caller = reinjector(sm, BIG, 0);
+	group = pid_in("late.group");
+	SG_CHECK(group > 0);
+	SG_CHECK(kill(caller, SIGKILL) == 0);
+	(void) reap(caller);
+	SG_CHECK_MSG(group > 0 && gone_within(group, 1000), "sendmail "
+		     "outlived its caller");
+	SG_CHECK(fclose(fopen(path_in("go"), "w")) == 0);
+	for (i = 0; i < 200 && !exists("late.done"); i++)
+		nap(50);
+	SG_CHECK_MSG(file_is("late.msg", data, BIG), "what was read after "
+		     "the caller died is not the whole message");
+	if (group > 0)
+		(void) kill(-group, SIGKILL);
+	free(data);
+}
+
+static void test_sendmail_gets_an_empty_signal_mask(void)
+{
+	static const char want[] = "SigBlk:\t0000000000000000\n";
+	sigset_t block, old;
+	char	body[1000];
+	sg_status st;
+
+	snprintf(body, sizeof(body),
+		 "exec grep '^SigBlk:' /proc/self/status > '%s/sigblk'",
+		 sg_testkit_dir());
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	SG_CHECK(sigprocmask(SIG_BLOCK, &block, &old) == 0);
+	st = sg_reinject(script("mask-sendmail", body), "s@a.example",
+			 rcpts, 1, (const uint8_t *) "x\n", 2);
+	SG_CHECK(sigprocmask(SIG_SETMASK, &old, NULL) == 0);
+	/* grep did not read its stdin: sendmail exited 0 before the end */
+	SG_CHECK_MSG(st.code == SG_TEMPFAIL, "%s", st.text);
+	SG_CHECK(file_is("sigblk", want, sizeof(want) - 1));
+}
+
 int	main(void)
 {
 	int	fd = open("/dev/null", O_RDONLY);
@@ -243,5 +501,10 @@ int	main(void)
 	SG_RUN(test_early_exit_with_big_input);
 	SG_RUN(test_ignored_sigchld);
 	SG_RUN(test_no_recipients);
+	SG_RUN(test_complete_copy_before_sendmail_starts);
+	SG_RUN(test_complete_copy_after_caller_is_gone);
+	SG_RUN(test_sendmail_dies_with_its_caller);
+	SG_RUN(test_sigterm_aborts_sendmail);
+	SG_RUN(test_sendmail_gets_an_empty_signal_mask);
 	return sg_test_done();
 }

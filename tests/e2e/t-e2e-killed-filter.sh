@@ -1,0 +1,427 @@
+#!/usr/bin/env bash
+# NAME
+#	t-e2e-killed-filter.sh - a filter killed during reinjection never
+#	gets a truncated copy queued by real Postfix sendmail
+# SYNOPSIS
+#	t-e2e-killed-filter.sh SMIMEGW [PKI_DIR]
+#	(PKI_DIR: where tests/pki/gen-test-pki.sh writes; default E2E_ROOT/pki)
+# DESCRIPTION
+#	The lab of t-e2e-two-gateways.sh (lab.sh: gateways A and B, relays),
+#	with one change: gateway A's smimegw runs its sendmail through a
+#	wrapper that then executes the real /usr/sbin/sendmail, with its
+#	environment (MAIL_CONFIG) and arguments. alice@a.example sends a
+#	~500 KB message to bob@b.example, and while A's sendmail runs, the
+#	filter is killed:
+#
+#	1. delay: the wrapper sleeps 3 s before it executes sendmail; the
+#	   filter's process group gets SIGKILL, as pipe(8) does at its time
+#	   limit (the wrapper is in a group of its own: the kill misses it).
+#	2. mid-read: sendmail reads its input through a throttle (8 KB per
+#	   50 ms); the group gets SIGKILL once about 100 KB have gone to
+#	   sendmail and postdrop has started a queue file.
+#	3. SIGTERM to the filter alone, while the wrapper sleeps: it exits
+#	   75, and pipe(8) logs its 4.3.0 line as a deferral.
+#
+#	After each kill, and 8 s more (longer than the wrapper's sleep or
+#	the throttled read would take), it proves that nothing was queued:
+#	A's log has no pickup of a reinjected message (uid of the filter's
+#	user) and A's maildrop directory is empty; postqueue -j lists only
+#	the original message, deferred by pipe(8), and postcat shows it
+#	whole (its last line is the closing MIME boundary); nothing crossed
+#	A->B, bob's Maildir and B's queue are empty; the wrapper never got to
+#	execute sendmail (1, 3) or sendmail died before it had read everything
+#	(2). Then, the wrapper passing straight through, A's queue is flushed:
+#	each message reaches bob exactly once, whole (text and attachment
+#	equal the original), and both queues end empty.
+#
+#	Today's pipe-fed reinjection fails check 1: the wrapper outlives the
+#	filter, sendmail -i reads the 64 KB that were in the pipe and queues
+#	them, and a truncated copy crosses to B.
+#
+#	Runs are serialised with t-e2e-two-gateways.sh by the same lock file
+#	(and ctest's RESOURCE_LOCK); everything else is as that test's header
+#	and tests/e2e/README.md say.
+# ENVIRONMENT
+#	E2E_ROOT, E2E_USER, E2E_SAMPLE, E2E_LOG_MODE, E2E_TIMEOUT, VERBOSE:
+#	as for t-e2e-two-gateways.sh.
+# EXIT STATUS
+#	0 all checks passed; 77 skipped (not root); 1 a check failed.
+set -euo pipefail
+
+TEST=t-e2e-killed-filter
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+SAMPLE=${E2E_SAMPLE:-$TOP/master.cf.sample}
+E2E_ROOT=${E2E_ROOT:-/run/smimegw-e2e}
+E2E_USER=${E2E_USER:-smimegw-e2e}
+TMO=${E2E_TIMEOUT:-30}
+CHECKS=0
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $TEST SMIMEGW [PKI_DIR]" >&2
+	exit 2
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: $TEST must run as root (it creates a user, starts Postfix" \
+	     "instances and edits /etc/postfix/main.cf); CI runs it as root"
+	exit 77
+fi
+
+fail() {
+	echo "FAIL: $TEST: $*" >&2
+	exit 1
+}
+
+ok() {
+	CHECKS=$((CHECKS + 1))
+	echo "ok $CHECKS - $*"
+}
+
+[ -x "$1" ] || fail "smimegw binary not found or not executable: $1"
+SMIMEGW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+PKI=${2:-$E2E_ROOT/pki}
+case $E2E_ROOT in
+/?*) ;;
+*) fail "E2E_ROOT must be an absolute path other than /: '$E2E_ROOT'" ;;
+esac
+if [ -d "$E2E_ROOT" ] && [ -n "$(ls -A "$E2E_ROOT")" ] && [ ! -d "$E2E_ROOT/state" ]; then
+	fail "$E2E_ROOT exists and is not this test's: it would be wiped"
+fi
+[ -r "$SAMPLE" ] || fail "cannot read $SAMPLE"
+if [ -z "${E2E_LOG_MODE:-}" ]; then
+	if [ -S /dev/log ]; then E2E_LOG_MODE="file"; else E2E_LOG_MODE="postlog"; fi
+fi
+case $E2E_LOG_MODE in
+postlog|file) ;;
+*) fail "E2E_LOG_MODE must be postlog or file, not '$E2E_LOG_MODE'" ;;
+esac
+
+for c in postfix postconf postqueue postcat postlog sendmail python3 openssl \
+	 runuser useradd flock awk ps; do
+	command -v "$c" >/dev/null 2>&1 \
+		|| fail "required tool '$c' not found (run: bash .ci/install-deps)"
+done
+if [ "$E2E_LOG_MODE" = postlog ] \
+   && ! { [ -g /usr/sbin/postlog ] \
+	  && [ "$(stat -c %G /usr/sbin/postlog)" = postdrop ]; }; then
+	fail "/usr/sbin/postlog is not set-gid postdrop: see tests/e2e/README.md"
+fi
+
+# shellcheck source=lab.sh
+. "$HERE/lab.sh"
+
+exec 9>/run/smimegw-e2e.lock
+flock -w 300 9 || fail "another e2e run holds /run/smimegw-e2e.lock"
+
+lab_reset || fail "cannot clean up what a previous run left in $E2E_ROOT"
+
+# on_exit - stop everything, whatever happened; keep the files on failure
+on_exit() {
+	local rc=$? x
+	trap - EXIT INT TERM
+	if [ $rc -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
+		for x in a b; do
+			[ -f "$E2E_ROOT/$x/log/maillog" ] || continue
+			echo "---- gateway $x: $E2E_ROOT/$x/log/maillog (last 40 lines)"
+			tail -n 40 "$E2E_ROOT/$x/log/maillog"
+		done
+	fi
+	if ! lab_stop; then
+		echo "FAIL: $TEST: processes of the lab survived" >&2
+		rc=1
+	fi
+	lab_unbless
+	if [ $rc -eq 0 ]; then
+		rm -rf "$E2E_ROOT"
+	else
+		echo "$TEST: files kept in $E2E_ROOT" >&2
+	fi
+	exit $rc
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+A=$E2E_ROOT/a
+B=$E2E_ROOT/b
+DEFERRED=""
+R=$E2E_ROOT/relay
+W=$A/wrap
+MSGS=$E2E_ROOT/msgs
+mkdir -p "$MSGS"
+RUN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+CANARY=CANARY-$RUN
+
+# ---------------------------------------------------------------- set-up
+
+lab_log "test PKI"
+bash "$TOP/tests/pki/gen-test-pki.sh" "$PKI" "$TOP/tests/data/nss" >/dev/null \
+	|| fail "cannot generate the test PKI in $PKI"
+lab_user
+FUID=$(id -u "$E2E_USER")
+read -r PA PB PAB PBA PC <<<"$(lab_free_ports 5)"
+[ -n "$PC" ] || fail "could not find 5 free ports on 127.0.0.1"
+lab_log "ports: A smtpd $PA, B smtpd $PB, relay A->B $PAB, relay B->A $PBA," \
+	"c.example MX $PC; smimegw logs via $E2E_LOG_MODE"
+
+lab_instance a a.example b.example "$PAB" "$PC" "$PA" alice \
+	|| fail "cannot configure gateway A"
+lab_instance b b.example a.example "$PBA" "$PC" "$PB" bob \
+	|| fail "cannot configure gateway B"
+lab_smimegw_conf a a.example aes256-cbc rsa-pkcs1 issuer-serial split
+lab_smimegw_conf b b.example aes256-gcm rsa-oaep ski split
+
+# A's sendmail: a wrapper around the real one, its behaviour in $W/mode.
+mkdir -p "$W"
+chown "$E2E_USER" "$W"
+chmod 755 "$W"
+echo pass >"$W/mode"
+chmod 644 "$W/mode"
+cat >"$A/smimegw/sendmail" <<EOF
+#!/bin/bash
+# $TEST: gateway A's sendmail. Records its pid and its parent's (the
+# filter), then per $W/mode: pass - execute /usr/sbin/sendmail;
+# delay - sleep 3 s first; throttle - feed it stdin 8 KB per 50 ms.
+PATH=/usr/bin:/bin
+w='$W'
+echo "\$\$ \$PPID" >"\$w/started"
+case \$(cat "\$w/mode") in
+delay)
+	sleep 3
+	echo "\$\$" >"\$w/exec"
+	exec /usr/sbin/sendmail "\$@"
+	;;
+throttle)
+	echo "\$\$" >"\$w/exec"
+	exec /usr/sbin/sendmail "\$@" < <(exec python3 -c '
+import os, sys, time
+fed = 0
+while True:
+    b = os.read(0, 8192)
+    if not b:
+        break
+    os.write(1, b)
+    fed += len(b)
+    if fed >= 98304 and not os.path.exists(sys.argv[1] + "/midway"):
+        open(sys.argv[1] + "/midway", "w").write("%d\n" % fed)
+    time.sleep(0.05)
+open(sys.argv[1] + "/fed-all", "w").write("%d\n" % fed)
+' "\$w")
+	;;
+*)
+	exec /usr/sbin/sendmail "\$@"
+	;;
+esac
+EOF
+chmod 755 "$A/smimegw/sendmail"
+sed -i "s|^sendmail = .*|sendmail = $A/smimegw/sendmail|" "$A/smimegw/smimegw.conf"
+grep -qx "sendmail = $A/smimegw/sendmail" "$A/smimegw/smimegw.conf" \
+	|| fail "cannot point A's smimegw at the sendmail wrapper"
+lab_bless
+
+FILTER=$(postconf -c "$A/etc" -M smimegw/unix | sed -n 's/.* argv=\([^ ]*\) .*/\1/p')
+out=$(runuser -u "$E2E_USER" -- "$FILTER" -c "$A/smimegw/smimegw.conf" -n 2>&1) \
+	|| fail "gateway A: smimegw -n as $E2E_USER: $out"
+lab_start a || fail "gateway A did not start"
+lab_start b || fail "gateway B did not start"
+lab_relay ab "$PAB" "$PB" || fail "relay A->B did not start"
+lab_relay ba "$PBA" "$PA" || fail "relay B->A did not start"
+lab_relay c "$PC" || fail "c.example MX did not start"
+ok "gateways A and B are up; A's smimegw reinjects through a wrapper around /usr/sbin/sendmail"
+
+# ------------------------------------------------------------- helpers
+
+# ~370 KB of random bytes: a ~500 KB message, ~680 KB once encrypted
+BIG=$MSGS/big.bin
+head -c 370000 /dev/urandom >"$BIG"
+
+mid() { echo "$1.$RUN@e2e.test"; }
+
+# compose NAME SUBJECT - alice's message to bob, $MSGS/NAME.eml
+compose() {
+	e2e_mail compose -o "$MSGS/$1.eml" --from alice@a.example \
+		--to bob@b.example --subject "$2" --message-id "$(mid "$1")" \
+		--canary "$CANARY-$1" --attach "$BIG"
+}
+
+# wait_log FILE ERE - until a line of FILE matches (E2E_TIMEOUT)
+wait_log() {
+	local _
+	for _ in $(seq $((TMO * 5))); do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	fail "no line matching '$2' in $1 after ${TMO}s"
+}
+
+# wait_file FILE - until it exists (E2E_TIMEOUT)
+wait_file() {
+	local _
+	for _ in $(seq $((TMO * 20))); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "no $1 after ${TMO}s"
+}
+
+# ended PID - the process is gone (or a zombie nobody reaped)
+ended() {
+	! ps -o stat= -p "$1" 2>/dev/null | grep -qv '^Z'
+}
+
+# reinjections - how many messages A's pickup took from the filter's user
+reinjections() {
+	grep -cE " postfix-a/pickup\[[0-9]+\]: [0-9A-F]+: uid=$FUID from=<alice@a\.example>" \
+		"$A/log/maillog" || true
+}
+
+# describe_reinjected - the queue ids and sizes of what pickup took in
+describe_reinjected() {
+	local q
+	for q in $(sed -nE "s/.* postfix-a\/pickup\[[0-9]+\]: ([0-9A-F]+): uid=$FUID from=<alice@a\.example>.*/\1/p" \
+			"$A/log/maillog"); do
+		grep -oE " $q: from=<[^>]*>, size=[0-9]+" "$A/log/maillog" | head -1
+	done | tr '\n' ';'
+}
+
+# kill_mid_reinjection NAME MODE HOW - alice sends NAME; once A's sendmail
+# runs (MODE), HOW ("group" SIGKILL to the filter's process group, or
+# "term" SIGTERM to the filter); sets QA, SMPID
+kill_mid_reinjection() {
+	local name=$1 mode=$2 how=$3 fpid pgid
+	rm -f "$W/started" "$W/exec" "$W/midway" "$W/fed-all"
+	echo "$mode" >"$W/mode"
+	compose "$name" "killed filter, $mode, $how"
+	BEFORE=$(reinjections)
+	QA=$(e2e_mail send --server "127.0.0.1:$PA" --from alice@a.example \
+		--to bob@b.example "$MSGS/$name.eml") || fail "$name: A refused the message"
+	wait_file "$W/started"
+	read -r SMPID fpid <"$W/started"
+	[ "$(ps -o comm= -p "$fpid")" = smimegw ] \
+		|| fail "$name: the wrapper's parent $fpid is not smimegw: $(ps -o pid,comm -p "$fpid")"
+	pgid=$(ps -o pgid= -p "$fpid" | tr -d ' ')
+	[ "$pgid" = "$fpid" ] \
+		|| fail "$name: the filter $fpid does not lead its process group ($pgid): pipe(8) changed"
+	[ "$(ps -o pgid= -p "$SMPID" | tr -d ' ')" = "$SMPID" ] \
+		|| fail "$name: A's sendmail does not lead a process group of its own"
+	case $mode in
+	delay) sleep 1 ;;
+	throttle) wait_file "$W/midway" ;;
+	esac
+	ended "$SMPID" && fail "$name: A's sendmail ended before the kill"
+	if [ "$how" = group ]; then
+		kill -KILL -- "-$pgid"
+	else
+		kill -TERM "$fpid"
+	fi
+	KILLED_AT=$SECONDS
+}
+
+# nothing_queued NAME WHAT - NAME was deferred by pipe(8) and nothing
+# reinjected shows up, 8 s after the kill
+nothing_queued() {
+	local name=$1 what=$2 _ q ids last died=no
+	wait_log "$A/log/maillog" " $QA: to=<bob@b\.example>, relay=smimegw, .*status=deferred"
+	for _ in $(seq 50); do
+		ended "$SMPID" && { died=yes; break; }
+		sleep 0.02
+	done
+	while [ $((SECONDS - KILLED_AT)) -lt 8 ]; do
+		sleep 0.5
+	done
+	# first what a surviving sendmail did, then that it did not survive
+	[ "$(reinjections)" = "$BEFORE" ] \
+		|| fail "$what: A queued a reinjected copy after the filter was killed (the message is $(stat -c %s "$MSGS/$name.eml") bytes; reinjected: $(describe_reinjected))"
+	[ $died = yes ] || fail "$what: A's sendmail $SMPID still ran 1 s after the kill"
+	[ -z "$(find "$A/spool/maildrop" -type f)" ] \
+		|| fail "$what: files left in A's maildrop: $(ls -l "$A/spool/maildrop")"
+	# the originals deferred so far, and nothing else
+	DEFERRED=$(printf '%s\n' $DEFERRED "$QA" | sort | tr '\n' ' ')
+	ids=$(postqueue -c "$A/etc" -j | python3 -c '
+import json, sys
+print(" ".join(sorted(json.loads(l)["queue_id"] for l in sys.stdin if l.strip())))')
+	[ "$ids " = "$DEFERRED" ] || fail "$what: A's queue holds [$ids], expected [$DEFERRED]"
+	q=$(postqueue -c "$A/etc" -p)
+	grep -qE "^${QA}[*!]? " <<<"$q" || fail "$what: $QA is not in A's queue: $q"
+	q=$(postcat -c "$A/etc" -hq "$QA")
+	grep -qiF "Message-ID: <$(mid "$name")>" <<<"$q" || fail "$what: $QA is not $name"
+	last=$(postcat -c "$A/etc" -bq "$QA" | sed '/^[[:space:]]*$/d' | tail -n 1)
+	case $last in
+	--*--) ;;
+	*) fail "$what: the queued original $QA does not end with its closing boundary: '$last'" ;;
+	esac
+	[ "$(e2e_mail spool-count --spool "$R/ab/spool" --message-id "$(mid "$name")")" = 0 ] \
+		|| fail "$what: something of $name crossed A->B"
+	[ "$(postqueue -c "$B/etc" -p)" = "Mail queue is empty" ] \
+		|| fail "$what: B's queue is not empty: $(postqueue -c "$B/etc" -p)"
+	for q in "$B/mail/bob/new"/* "$B/mail/bob/cur"/*; do
+		[ -e "$q" ] || continue
+		grep -qF -- "$(mid "$name")" "$q" && fail "$what: bob got $name: $q"
+	done
+	ok "$what: nothing reinjected; A's queue holds only the originals [$DEFERRED] (deferred; $QA whole); nothing crossed to B"
+}
+
+# ------------------------------------------------ 1: SIGKILL, delay
+
+lab_log "1. SIGKILL to the filter's group while its sendmail is starting"
+kill_mid_reinjection delay delay group
+Q1=$QA
+nothing_queued delay "SIGKILL to the group before sendmail read"
+[ ! -e "$W/exec" ] || fail "delay: the wrapper outlived the filter and executed sendmail"
+ok "the wrapper died with the filter: /usr/sbin/sendmail never ran"
+
+# --------------------------------------------- 2: SIGKILL, mid-read
+
+lab_log "2. SIGKILL to the filter's group while sendmail reads"
+kill_mid_reinjection midread throttle group
+Q2=$QA
+nothing_queued midread "SIGKILL to the group while sendmail read"
+[ -e "$W/exec" ] || fail "mid-read: sendmail was never executed"
+[ ! -e "$W/fed-all" ] || fail "mid-read: sendmail read all of its input ($(cat "$W/fed-all") bytes)"
+grep -qE "postfix-a/postdrop\[[0-9]+\]: .*(warning|fatal)" "$A/log/maillog" \
+	|| fail "mid-read: postdrop did not notice that its input ended early"
+ok "sendmail died after $(cat "$W/midway" | tr -d '\n') bytes; postdrop dropped its queue file: $(grep -ohE "postfix-a/postdrop\[[0-9]+\]: .*" "$A/log/maillog" | tail -1)"
+
+# --------------------------------------------------- 3: SIGTERM
+
+lab_log "3. SIGTERM to the filter while its sendmail is starting"
+kill_mid_reinjection term delay term
+Q3=$QA
+nothing_queued term "SIGTERM to the filter"
+grep -qE " $QA: to=<bob@b\.example>, relay=smimegw, .*status=deferred \(.*interrupted by a signal" \
+	"$A/log/maillog" || fail "SIGTERM: pipe(8) did not log the filter's 4.3.0 line: $(grep " $QA: to=" "$A/log/maillog")"
+[ ! -e "$W/exec" ] || fail "term: the wrapper outlived the filter and executed sendmail"
+ok "SIGTERM: the filter exited 75 with its 4.3.0 line; sendmail never ran"
+
+# ------------------------------------- retry: each exactly once, whole
+
+lab_log "retry: A's queue flushed, the wrapper passes through"
+echo pass >"$W/mode"
+postqueue -c "$A/etc" -f
+for name in delay midread term; do
+	f=$(e2e_mail wait --maildir "$B/mail/bob" --message-id "$(mid "$name")" --timeout "$TMO") \
+		|| fail "bob did not get $name after the retry"
+	e2e_mail verify "$f" --text "$MSGS/$name.eml.txt" --attach "$BIG" \
+		--trace decrypted >/dev/null || fail "bob's copy of $name is not the original"
+done
+for x in a b; do
+	for _ in $(seq $((TMO * 5))); do
+		[ "$(postqueue -c "$E2E_ROOT/$x/etc" -p)" = "Mail queue is empty" ] && break
+		sleep 0.2
+	done
+	[ "$(postqueue -c "$E2E_ROOT/$x/etc" -p)" = "Mail queue is empty" ] \
+		|| fail "gateway $x's queue is not empty: $(postqueue -c "$E2E_ROOT/$x/etc" -p)"
+done
+for name in delay midread term; do
+	n=0
+	for f in "$B/mail/bob/new"/* "$B/mail/bob/cur"/*; do
+		[ -e "$f" ] && grep -qF -- "$(mid "$name")" "$f" && n=$((n + 1))
+	done
+	[ "$n" = 1 ] || fail "bob has $n copies of $name"
+	[ "$(e2e_mail spool-count --spool "$R/ab/spool" --message-id "$(mid "$name")")" = 1 ] \
+		|| fail "$name crossed A->B more than once"
+done
+[ "$(reinjections)" = 3 ] || fail "A reinjected $(reinjections) messages, expected 3"
+ok "after the retry bob has each message exactly once, whole (text and $(stat -c %s "$BIG")-byte attachment equal); $Q1 $Q2 $Q3 left A's queue; both queues empty"
+
+lab_log "done"
+echo "$TEST: $CHECKS passed, 0 failed"
