@@ -25,7 +25,9 @@
  *	65	bad message (bounce), with a 5.x.x line on stdout
  *	69	refused by policy (bounce), with a 5.7.x line on stdout
  *	75	temporary failure: configuration, I/O, keys, sendmail, time
- *		limit, and a bad command line (a master.cf mistake defers)
+ *		limit, SIGTERM/SIGHUP/SIGINT (sendmail is killed first, so
+ *		no copy is left half-read), and a bad command line (a
+ *		master.cf mistake defers)
  *	78	-n only: the configuration is bad
  * SECURITY
  *	Refuses to run as root. umask 077. No shell anywhere. Never prints
@@ -47,11 +49,13 @@
 #include "sg_certs.h"
 #include "sg_cms.h"
 #include "sg_config.h"
+#include "sg_gateway.h"
 #include "sg_keyring.h"
 #include "sg_log.h"
 #include "sg_mem.h"
 #include "sg_mime.h"
 #include "sg_policy.h"
+#include "sg_postconf.h"
 #include "sg_reinject.h"
 
 #define DEF_CONFIG	"/etc/smimegw/smimegw.conf"
@@ -61,26 +65,6 @@
 #define EXIT_POLICY	69
 #define EXIT_TEMPFAIL	75
 #define EXIT_CONFIG	78
-
-/* One message copy to reinject. */
-typedef struct copy {
-	sg_buf	data;
-	char  **rcpts;		/* lent from argv */
-	size_t	nrcpts;
-	char	what[512];	/* for the log line */
-} copy;
-
-typedef struct job {
-	const sg_config *cfg;
-	const char *sender;
-	char  **rcpts;
-	size_t	nrcpts;
-	const uint8_t *msg;
-	size_t	msg_len;
-	sg_mime *mime;
-	copy   *copies;
-	size_t	ncopies;
-} job;
 
 /* usage - the synopsis */
 static void usage(FILE *fp)
@@ -112,13 +96,33 @@ static void finish(int code, const char *dsn, const char *text)
 	exit(code);
 }
 
+/*
+ * defer_line - the 4.x.x line. When the log line with the reason reached
+ * no channel, the reason goes into the line instead: Postfix logs the
+ * command output of a deferral, so it is never lost.
+ */
+static void defer_line(const char *dsn, const char *text, const char *why)
+	__attribute__((noreturn));
+
+static void defer_line(const char *dsn, const char *text, const char *why)
+{
+	if (!sg_log_delivered() && why != NULL) {
+		char	line[400];
+
+		snprintf(line, sizeof(line), "%s (%s)", text, why);
+		finish(EXIT_TEMPFAIL, dsn, line);
+	}
+	finish(EXIT_TEMPFAIL, dsn, text);
+}
+
 /* tempfail - log and defer */
 static void tempfail(const sg_status *st) __attribute__((noreturn));
 
 static void tempfail(const sg_status *st)
 {
-	sg_log_error("deferred: %s (%s)", st->text, sg_code_name(st->code));
-	finish(EXIT_TEMPFAIL, "4.3.0", "temporary failure, see the mail log");
+	sg_log_error("result=deferred reason=\"%s\" (%s)", st->text,
+		     sg_code_name(st->code));
+	defer_line("4.3.0", "temporary failure, see the mail log", st->text);
 }
 
 /* on_alarm - the time limit: defer before Postfix's own limit bounces */
@@ -129,9 +133,53 @@ static void on_alarm(int sig)
 	(void) sig;
 	/* A sendmail still reading must not queue a truncated copy. */
 	sg_reinject_abort();
+	sg_log_signal("result=deferred reason=\"time limit exceeded ([gateway] "
+		      "timeout)\"");
 	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
 		_exit(EXIT_TEMPFAIL);
 	_exit(EXIT_TEMPFAIL);
+}
+
+/*
+ * on_term - SIGTERM, SIGHUP, SIGINT (postfix stop, an administrator):
+ * defer like the time limit. sendmail would die with us anyway; killing
+ * its process group also ends what it started.
+ */
+static void on_term(int sig)
+{
+	static const char msg[] = "4.3.0 smimegw: interrupted by a signal; "
+		"will retry\n";
+
+	sg_reinject_abort();
+	sg_log_signal(sig == SIGTERM ? "result=deferred reason=\"SIGTERM\""
+		      : sig == SIGHUP ? "result=deferred reason=\"SIGHUP\""
+		      : "result=deferred reason=\"SIGINT\"");
+	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_TEMPFAIL);
+	_exit(EXIT_TEMPFAIL);
+}
+
+/*
+ * catch_signals - the time limit and termination signals, each handler
+ * with the others blocked; unblocked, whatever mask we inherited
+ */
+static void catch_signals(void)
+{
+	static const int sigs[] = {SIGALRM, SIGTERM, SIGHUP, SIGINT};
+	struct sigaction sa;
+	sigset_t set;
+	size_t	i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	sa.sa_mask = set;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sa.sa_handler = sigs[i] == SIGALRM ? on_alarm : on_term;
+		(void) sigaction(sigs[i], &sa, NULL);
+	}
+	(void) sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /* open_std_fds - make sure descriptors 0, 1 and 2 are open */
@@ -165,6 +213,41 @@ static sg_status load_keyring(const sg_config *cfg, sg_keyring **kr)
 	return sg_keyring_add_files(*kr, cfg->certificate, cfg->private_key);
 }
 
+/* The certificate directory audit of -n: warnings, and a count. */
+typedef struct cert_audit {
+	const char *label;		/* the directory's last component */
+	size_t	problems;
+} cert_audit;
+
+/* cert_audit_report - one finding: "smimegw: warning: certs/X: ..." */
+static void cert_audit_report(void *ctx, const char *name,
+			      sg_certdir_severity severity, const char *text)
+{
+	cert_audit *ca = ctx;
+
+	fprintf(stderr, "smimegw: warning: %s/%s: %s\n", ca->label, name, text);
+	if (severity == SG_CERTDIR_PROBLEM)
+		ca->problems++;
+}
+
+/*
+ * check_cert_dir - every file no address reaches, or that makes mail
+ * wait, fails -n; notes (a CA ignored, expiry, names) are warnings only
+ */
+static sg_status check_cert_dir(const char *dir)
+{
+	const char *slash = strrchr(dir, '/');
+	cert_audit ca = {slash && slash[1] ? slash + 1 : dir, 0};
+	sg_status st;
+
+	st = sg_certdir_audit(dir, time(NULL), cert_audit_report, &ca);
+	if (sg_status_is_ok(&st) && ca.problems > 0)
+		st = sg_status_make(SG_CONFIG, "%s: %zu problem(s) with "
+				    "certificate files (see the warnings)", dir,
+				    ca.problems);
+	return st;
+}
+
 /* check_config - the -n mode: parse and load everything */
 static int check_config(const char *path)
 {
@@ -184,6 +267,8 @@ static int check_config(const char *path)
 				     || !S_ISDIR(sb.st_mode)))
 		st = sg_status_make(SG_CONFIG, "%s: [certificates] directory "
 			 "%s is not a directory", path, cfg->cert_dir);
+	if (sg_status_is_ok(&st))
+		st = check_cert_dir(cfg->cert_dir);
 	if (sg_status_is_ok(&st) && access(cfg->sendmail, X_OK) < 0)
 		st = sg_status_make(SG_CONFIG, "%s: [gateway] sendmail %s is "
 			"not executable", path, cfg->sendmail);
@@ -194,6 +279,8 @@ static int check_config(const char *path)
 		if (!sg_log_check(why, sizeof(why)))
 			st = sg_status_make(SG_CONFIG, "%s: %s", path, why);
 	}
+	if (sg_status_is_ok(&st))
+		st = sg_postconf_check_timeout(cfg);
 	sg_keyring_free(kr);
 	sg_config_free(cfg);
 	if (!sg_status_is_ok(&st)) {
@@ -204,240 +291,84 @@ static int check_config(const char *path)
 	return EXIT_OK;
 }
 
-/* add_copy - a new copy for recipients (filled in by the caller) */
-static copy *add_copy(job *j)
+/* direction_name - for the log */
+static const char *direction_name(sg_direction d)
 {
-	copy   *c;
-
-	j->copies = sg_realloc(j->copies, (j->ncopies + 1) * sizeof(*c));
-	c = &j->copies[j->ncopies++];
-	memset(c, 0, sizeof(*c));
-	c->rcpts = sg_calloc(j->nrcpts, sizeof(char *));
-	return c;
-}
-
-/* describe_certs - "subject=...; serial=..." of the first, and a count */
-static void describe_certs(const sg_certs *certs, char *buf, size_t size)
-{
-	char	one[300];
-
-	sg_certs_describe(certs->crts[0], one, sizeof(one));
-	if (certs->count > 1)
-		snprintf(buf, size, "%s (+%zu more)", one, certs->count - 1);
-	else
-		snprintf(buf, size, "%s", one);
-}
-
-/* outbound - encrypt per recipient domain, or refuse mixed recipients */
-static void outbound(job *j)
-{
-	const sg_config *cfg = j->cfg;
-	sg_policy_rcpt *pr = sg_calloc(j->nrcpts, sizeof(*pr));
-	char  **files = sg_calloc(j->nrcpts, sizeof(char *));
-	sg_policy_copy *pc = sg_calloc(j->nrcpts, sizeof(*pc));
-	size_t *copy_of = sg_calloc(j->nrcpts, sizeof(size_t));
-	sg_policy_plan plan = {false, 0, pc, copy_of};
-	sg_cms_encrypt_opts eo;
-	sg_buf	entity = SG_BUF_INIT, der = SG_BUF_INIT;
-	char	dom[256], desc[400];
-	sg_status st;
-	size_t	i, k, nplain = 0;
-
-	for (i = 0; i < j->nrcpts; i++) {
-		pr[i].local = sg_policy_domain_of(j->rcpts[i], dom, sizeof(dom))
-			&& sg_policy_member(dom, cfg->domains, cfg->ndomains);
-		if (pr[i].local)
-			continue;
-		st = sg_certdir_find(cfg->cert_dir, j->rcpts[i], &files[i]);
-		if (!sg_status_is_ok(&st))
-			tempfail(&st);
-		pr[i].cert_file = files[i];
-	}
-	sg_policy_outbound(pr, j->nrcpts, cfg->mixed_recipients, &plan);
-	if (plan.reject) {
-		for (i = 0; i < j->nrcpts; i++)
-			if (!pr[i].local && pr[i].cert_file == NULL)
-				nplain++;
-		sg_log_info("outbound: from=<%s> rejected: %zu of %zu "
-			    "recipients have no certificate and "
-			    "mixed_recipients = reject", j->sender, nplain,
-			    j->nrcpts);
-		finish(EXIT_POLICY, "5.7.1", "some recipients have no "
-		       "encryption certificate; message not sent to anyone");
-	}
-
-	eo.cipher = cfg->cipher;
-	eo.rid = cfg->recipient_id;
-	eo.keytrans = cfg->key_transport;
-	for (k = 0; k < plan.ncopies; k++) {
-		copy   *c = add_copy(j);
-
-		for (i = 0; i < j->nrcpts; i++)
-			if (copy_of[i] == k)
-				c->rcpts[c->nrcpts++] = j->rcpts[i];
-		if (!pc[k].encrypt) {
-			sg_buf_append(&c->data, j->msg, j->msg_len);
-			snprintf(c->what, sizeof(c->what), "plain");
-			continue;
-		}
-		{
-			sg_certs certs = SG_CERTS_INIT;
-
-			st = sg_certdir_load(pc[k].cert_file, time(NULL), &certs);
-			if (!sg_status_is_ok(&st))
-				tempfail(&st);
-			if (entity.len == 0)
-				sg_mime_entity(j->mime, &entity);
-			sg_buf_reset(&der);
-			st = sg_cms_encrypt(&eo, certs.crts, certs.count,
-					    entity.data, entity.len, &der);
-			if (!sg_status_is_ok(&st)) {
-				st = sg_status_make(SG_TEMPFAIL, "%s: %s",
-						    pc[k].cert_file, st.text);
-				tempfail(&st);
-			}
-			describe_certs(&certs, desc, sizeof(desc));
-			sg_certs_free(&certs);
-		}
-		sg_mime_wrap(j->mime, der.data, der.len,
-			     sg_cipher_is_aead(cfg->cipher), &c->data);
-		snprintf(c->what, sizeof(c->what), "encrypted cipher=%s "
-			 "cert=%s [%s]", sg_cipher_label(cfg->cipher),
-			 strrchr(pc[k].cert_file, '/') + 1, desc);
-	}
-	sg_buf_wipe_free(&entity);
-	sg_buf_free(&der);
-	for (i = 0; i < j->nrcpts; i++)
-		free(files[i]);
-	free(files);
-	free(pr);
-	free(pc);
-	free(copy_of);
-}
-
-/* inbound - decrypt what is for us, relay the rest, fail closed */
-static void inbound(job *j)
-{
-	const sg_config *cfg = j->cfg;
-	sg_policy_inbound_facts facts = {false, false, false, false, false};
-	sg_keyring *kr = NULL;
-	sg_buf	body = SG_BUF_INIT, plain = SG_BUF_INIT;
-	sg_cms_info info;
-	char	text[200], trace[300];
-	sg_status st = sg_status_ok(), cms_st = sg_status_ok();
-	copy   *c = NULL;
-	bool	stripped;
-	size_t	i;
-
-	memset(&info, 0, sizeof(info));
-	facts.encrypted = sg_mime_classify(j->mime) == SG_MIME_ENCRYPTED;
-	if (facts.encrypted) {
-		st = load_keyring(cfg, &kr);
-		if (!sg_status_is_ok(&st)) {
-			facts.key_trouble = true;	/* logged when deferred */
-		} else {
-			cms_st = sg_mime_smime_body(j->mime, &body);
-			if (sg_status_is_ok(&cms_st))
-				cms_st = sg_cms_decrypt(kr, body.data, body.len,
-							&plain, &info);
-			facts.readable = info.parsed;
-			facts.for_us = info.for_us;
-			facts.decrypted = sg_status_is_ok(&cms_st);
-		}
-	}
-
-	switch (sg_policy_inbound(&facts, cfg->decrypt_failure,
-				  cfg->desktop_smime)) {
-	case SG_INBOUND_RELAY:
-		c = add_copy(j);
-		sg_mime_strip_trace(j->msg, j->msg_len, &c->data, &stripped);
-		snprintf(c->what, sizeof(c->what), "%s%s", facts.encrypted
-			 ? "relayed S/MIME not addressed to us" : "relayed",
-			 stripped ? " (removed forged " SG_MIME_TRACE_HEADER
-			 " header)" : "");
-		break;
-	case SG_INBOUND_DELIVER_DECRYPTED:
-		c = add_copy(j);
-		{
-			sg_keytrans_params kt = {info.keytrans, info.oaep_hash,
-			NULL, 0};
-
-			snprintf(trace, sizeof(trace), "decrypted; cipher=%s; "
-				 "keytrans=%s; rid=%s",
-				 sg_cipher_label(info.cipher),
-				 sg_keytrans_label(&kt),
-				 info.rid == SG_CMS_RID_SKI ? "ski"
-				 : "issuer-serial");
-		}
-		sg_mime_unwrap(j->mime, plain.data, plain.len, trace, &c->data);
-		sg_certs_describe(sg_keyring_cert(kr, info.key_index), text,
-				  sizeof(text));
-		snprintf(c->what, sizeof(c->what), "%s key=[%s]", trace, text);
-		break;
-	case SG_INBOUND_DEFER:
-		sg_log_warning("inbound: from=<%s> deferred: encrypted message "
-			       "%s: %s", j->sender, facts.key_trouble
-			       ? "while our keys cannot be loaded"
-			       : "could not be decrypted", facts.key_trouble
-			       ? st.text : cms_st.text);
-		finish(EXIT_TEMPFAIL, "4.7.5", "cannot decrypt the message "
-		       "now; will retry");
-	case SG_INBOUND_BOUNCE:
-		if (facts.for_us || !facts.readable) {
-			sg_log_warning("inbound: from=<%s> bounced: encrypted "
-				       "message could not be decrypted: %s",
-				       j->sender, cms_st.text);
-			finish(EXIT_DATAERR, "5.7.5", "encrypted message could "
-			       "not be decrypted");
-		}
-		sg_log_info("inbound: from=<%s> bounced: S/MIME for %zu other "
-			    "recipient(s), desktop_smime = reject", j->sender,
-			    info.recipients);
-		finish(EXIT_POLICY, "5.7.1", "encrypted mail not addressed "
-		       "to this gateway is refused by policy");
-	}
-	for (i = 0; i < j->nrcpts; i++)
-		c->rcpts[c->nrcpts++] = j->rcpts[i];
-	sg_buf_free(&body);
-	sg_buf_wipe_free(&plain);
-	sg_keyring_free(kr);
+	return d == SG_DIRECTION_OUTBOUND ? "outbound" : "inbound";
 }
 
 /*
  * send_copies - reinject every copy; exit 75 unless all were accepted.
- * Then one log line for the message: direction, sender, and for each
- * copy its recipients and what was done.
+ * One log line per copy once sendmail accepted it, then one final line
+ * for the message.
  */
-static void send_copies(job *j, const char *direction)
+static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 {
-	sg_buf	line = SG_BUF_INIT;
+	const char *dir = direction_name(res->direction);
+	char	head[200];
 	sg_status st;
-	size_t	k, i;
+	size_t	k;
 
-	for (k = 0; k < j->ncopies; k++) {
-		copy   *c = &j->copies[k];
+	for (k = 0; k < res->ncopies; k++) {
+		sg_gateway_copy *c = &res->copies[k];
 
-		st = sg_reinject(j->cfg->sendmail, j->sender, c->rcpts, c->nrcpts,
-				 c->data.data, c->data.len);
+		st = sg_reinject(job->cfg->sendmail, job->sender, c->rcpts,
+				 c->nrcpts, c->data.data, c->data.len);
+		snprintf(head, sizeof(head), "%s: copy=%zu/%zu", dir, k + 1,
+			 res->ncopies);
 		if (!sg_status_is_ok(&st)) {
-			if (k > 0)
-				sg_log_warning("%zu of %zu copies were already "
-					       "sent; Postfix will retry all",
-					       k, j->ncopies);
-			tempfail(&st);
+			sg_log_rcpts(true, head, c->rcpts, c->nrcpts, "status="
+				     "deferred (reinjection failed)");
+			sg_log_warning("%s: from=<%s> nrcpt=%zu result=deferred "
+				       "reason=\"%s\" copies-sent=%zu/%zu%s",
+				       dir, job->sender, job->nrcpts, st.text,
+				       k, res->ncopies, k ? " (Postfix will "
+				       "retry all; sent copies repeat)" : "");
+			defer_line("4.3.0", "temporary failure, see the mail "
+				   "log", st.text);
 		}
-		sg_buf_append_str(&line, k ? " | " : "");
-		for (i = 0; i < c->nrcpts; i++) {
-			sg_buf_append_str(&line, i ? ",<" : "to=<");
-			sg_buf_append_str(&line, c->rcpts[i]);
-			sg_buf_append_str(&line, ">");
+		{
+			char	tail[SG_GATEWAY_ACTION_MAX + 40];
+
+			snprintf(tail, sizeof(tail), "%s size=%zu status=sent",
+				 c->action, c->data.len);
+			sg_log_rcpts(false, head, c->rcpts, c->nrcpts, tail);
 		}
-		sg_buf_append_str(&line, " ");
-		sg_buf_append_str(&line, c->what);
 	}
-	sg_log_info("%s: from=<%s> %s | result=sent", direction, j->sender,
-		    (char *) line.data);
-	sg_buf_free(&line);
+	if (res->trailing)
+		sg_log_info("%s: note: ignored %zu bytes after the CMS object "
+			    "(a footer added by a relay?)", dir, res->trailing);
+	sg_log_info("%s: from=<%s> nrcpt=%zu copies=%zu result=sent", dir,
+		    job->sender, job->nrcpts, res->ncopies);
+}
+
+/* process - one message: build every copy, then send them or refuse */
+static void process(const sg_config *cfg, const char *sender, char **rcpts,
+		    size_t nrcpts, const sg_buf *msg)
+{
+	sg_gateway_job job = {cfg, sender, rcpts, nrcpts, msg->data, msg->len};
+	sg_gateway_result res;
+	sg_status st;
+
+	st = sg_gateway_process(&job, &res);
+	if (st.code == SG_REJECT) {
+		sg_log_info("%s: from=<%s> nrcpt=%zu result=bounced dsn=%s "
+			    "reason=\"%s\"", direction_name(res.direction),
+			    sender, nrcpts, res.dsn, st.text);
+		finish(res.by_policy ? EXIT_POLICY : EXIT_DATAERR, res.dsn,
+		       res.dsn_text);
+	}
+	if (!sg_status_is_ok(&st)) {
+		sg_log_warning("%s: from=<%s> nrcpt=%zu result=deferred dsn=%s "
+			       "reason=\"%s\" (%s)",
+			       direction_name(res.direction), sender, nrcpts,
+			       res.dsn, st.text, sg_code_name(st.code));
+		/* never a detail of why decryption failed (RFC 3218) */
+		defer_line(res.dsn, res.dsn_text, strcmp(res.dsn, "4.7.5")
+			   ? st.text : NULL);
+	}
+	send_copies(&job, &res);
+	sg_gateway_result_free(&res);
 }
 
 int	main(int argc, char **argv)
@@ -451,7 +382,6 @@ int	main(int argc, char **argv)
 	const char *sender = NULL;
 	sg_config *cfg = NULL;
 	sg_buf	msg = SG_BUF_INIT;
-	job	j;
 	sg_status st;
 	int	check = 0, c;
 	size_t	i;
@@ -501,56 +431,38 @@ int	main(int argc, char **argv)
 		/* Postfix bounces 64: a master.cf mistake must defer. */
 		finish(EXIT_TEMPFAIL, "4.3.5", "misconfigured: bad command line");
 	}
-	if (!valid_address(sender))
-		finish(EXIT_DATAERR, "5.1.7", "bad sender address syntax");
-	for (i = optind; i < (size_t) argc; i++)
-		if (!valid_address(argv[i]))
-			finish(EXIT_DATAERR, "5.1.3", "bad recipient address "
-			       "syntax");
-
 	st = sg_config_load(config, &cfg);
 	if (!sg_status_is_ok(&st))
 		tempfail(&st);
 	sg_log_set_file(cfg->log_file);
-	signal(SIGALRM, on_alarm);
+	catch_signals();
+	if (!valid_address(sender)) {
+		sg_log_info("result=bounced dsn=5.1.7 reason=\"sender address "
+			    "too long or with control characters\"");
+		finish(EXIT_DATAERR, "5.1.7", "bad sender address syntax");
+	}
+	for (i = optind; i < (size_t) argc; i++)
+		if (argv[i][0] == '\0' || !valid_address(argv[i])) {
+			sg_log_info("result=bounced dsn=5.1.3 reason=\"recipient"
+				    " %zu: empty, too long or with control "
+				    "characters\"", i - optind + 1);
+			finish(EXIT_DATAERR, "5.1.3", "bad recipient address "
+			       "syntax");
+		}
 	alarm(cfg->timeout);
 
 	st = sg_buf_read_fd(&msg, STDIN_FILENO, cfg->max_message_size);
 	if (st.code == SG_REJECT) {
-		sg_log_info("rejected: message larger than max_message_size "
-			    "(%zu bytes)", cfg->max_message_size);
+		sg_log_info("from=<%s> nrcpt=%d result=bounced dsn=5.3.4 "
+			    "reason=\"message larger than max_message_size "
+			    "(%zu bytes)\"", sender, argc - optind,
+			    cfg->max_message_size);
 		finish(EXIT_DATAERR, "5.3.4", "message too big for the gateway");
 	}
 	if (!sg_status_is_ok(&st))
 		tempfail(&st);
 
-	memset(&j, 0, sizeof(j));
-	j.cfg = cfg;
-	j.sender = sender;
-	j.rcpts = argv + optind;
-	j.nrcpts = (size_t) (argc - optind);
-	j.msg = msg.data;
-	j.msg_len = msg.len;
-	st = sg_mime_parse(msg.data, msg.len, &j.mime);
-	if (!sg_status_is_ok(&st)) {
-		sg_log_info("rejected: from=<%s> %s", sender, st.text);
-		finish(EXIT_DATAERR, "5.6.0", st.text);
-	}
-	if (sg_policy_direction(sender, j.rcpts, j.nrcpts, cfg->domains,
-				cfg->ndomains, cfg->null_sender_outbound)
-	    == SG_DIRECTION_OUTBOUND) {
-		outbound(&j);
-		send_copies(&j, "outbound");
-	} else {
-		inbound(&j);
-		send_copies(&j, "inbound");
-	}
-	for (i = 0; i < j.ncopies; i++) {
-		sg_buf_wipe_free(&j.copies[i].data);
-		free(j.copies[i].rcpts);
-	}
-	free(j.copies);
-	sg_mime_free(j.mime);
+	process(cfg, sender, argv + optind, (size_t) (argc - optind), &msg);
 	sg_buf_wipe_free(&msg);
 	sg_config_free(cfg);
 	return EXIT_OK;

@@ -75,7 +75,8 @@ static sg_status sg_keyring_read_key_file(const char *path, sg_buf *buf)
 	sg_status st;
 	int	fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in place of the key must not hang us */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return sg_status_make(SG_TEMPFAIL, "cannot open key file %s: %s",
 				      path, strerror(errno));

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sg_buf.h"
@@ -117,11 +118,18 @@ sg_status sg_buf_read_file(sg_buf *buf, const char *path, size_t max_len)
 {
 	sg_status st;
 	int	fd;
+	struct stat sb;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in place of a file must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return sg_status_make(SG_TEMPFAIL, "cannot open %s: %s",
 				      path, strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		(void) close(fd);
+		return sg_status_make(SG_TEMPFAIL, "%s is not a regular file",
+				      path);
+	}
 	st = sg_buf_read_fd(buf, fd, max_len);
 	(void) close(fd);
 	if (!sg_status_is_ok(&st))

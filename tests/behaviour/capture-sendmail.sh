@@ -13,6 +13,7 @@
 #	Then, by CAPTURE_MODE:
 #	ok		exit 0 (default)
 #	fail75		exit 75 (EX_TEMPFAIL)
+#	exit1		exit 1 (a sendmail error)
 #	kill		read the message, then kill itself with SIGKILL
 #	first-ok	exit 0 for call 1, 75 for every later call
 #	noread		exit 0 at once, without reading standard input
@@ -69,6 +70,7 @@ cat >"$out/msg" || exit 70
 case $mode in
 ok) exit 0 ;;
 fail75) exit 75 ;;
+exit1) exit 1 ;;
 kill) kill -KILL $$ ;;
 first-ok) [ "$n" = 1 ] && exit 0 || exit 75 ;;
 *) exit 70 ;;

@@ -45,6 +45,9 @@ c=$(cap b 1)
 expect b 75 4. 1 "slow sendmail"
 [ $took -ge 9 ] && [ $took -le 20 ] || fail "slow sendmail: the filter gave up after $took s, expected about 10"
 ok "gave up after $took s"
+grep -q 'BEHZ0001: result=deferred reason="time limit exceeded' "$S/b/smimegw.log" ||
+	fail "the time limit left no log line"
+ok "the time limit is logged"
 
 # Last, as it fails today.
 for _ in $(seq 16); do

@@ -193,6 +193,67 @@ static void test_long_line_is_cut_not_lost(void)
 	free(text);
 }
 
+static void test_rcpts_split_not_cut(void)
+{
+	static char names[300][80];
+	char   *rcpts[300];
+	char	pat[200];
+	char   *text, *line, *save = NULL;
+	size_t	i, lines = 0;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "recipient-with-a-long-name-"
+			 "%03zu@partner.example", i);
+		rcpts[i] = names[i];
+	}
+	sg_log_set_file(logfile);
+	SG_CHECK(truncate(logfile, 0) == 0);
+	sg_log_set_queue_id("4XyZ1abc");
+	sg_log_rcpts(false, "outbound: copy=1/1", rcpts, 300, "action=plain");
+	sg_log_rcpts(true, "inbound: copy=1/1", rcpts, 2, "action=relayed");
+	sg_log_set_file(NULL);
+	text = slurp(logfile);
+	for (i = 0; i < 300; i++) {
+		snprintf(pat, sizeof(pat), "<%s>", rcpts[i]);
+		SG_CHECK_MSG(strstr(text, pat) != NULL, "%s missing", names[i]);
+	}
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save), lines++) {
+		SG_CHECK_MSG(strlen(line) < 2048, "line of %zu bytes",
+			     strlen(line));
+		SG_CHECK(strstr(line, "4XyZ1abc: ") != NULL);
+		SG_CHECK(strstr(line, " action=") != NULL);
+	}
+	SG_CHECK_MSG(lines > 3, "%zu lines", lines);
+	free(text);
+	text = slurp(logfile);
+	SG_CHECK(matches(text, "rcpts=1-[0-9]+/300 action=plain$"));
+	SG_CHECK(matches(text, "rcpts=[0-9]+-300/300 action=plain$"));
+	SG_CHECK(matches(text, "4XyZ1abc: inbound: copy=1/1 to=<recipient-"
+			 "with-a-long-name-000@partner.example>,<recipient-"
+			 "with-a-long-name-001@partner.example> action=relayed$"));
+	free(text);
+}
+
+static void test_signal_line(void)
+{
+	char	want[300];
+	char   *text;
+
+	sg_log_set_file(logfile);
+	SG_CHECK(truncate(logfile, 0) == 0);
+	sg_log_set_queue_id("4XyZ1abc");
+	sg_log_signal("result=deferred reason=\"time limit\"");
+	sg_log_set_file(NULL);
+	text = slurp(logfile);
+	snprintf(want, sizeof(want), "^[A-Z][a-z]{2} [ 1-3][0-9] "
+		 "[0-2][0-9]:[0-5][0-9]:[0-6][0-9] [^ ]+ smimegw-test\\[%ld\\]: "
+		 "4XyZ1abc: result=deferred reason=\"time limit\"\n$",
+		 (long) getpid());
+	SG_CHECK_MSG(matches(text, want), "log file:\n%s", text);
+	free(text);
+}
+
 int	main(void)
 {
 	snprintf(logfile, sizeof(logfile), "%s/smimegw.log", sg_testkit_dir());
@@ -202,5 +263,7 @@ int	main(void)
 	SG_RUN(test_copy_to_stderr);
 	SG_RUN(test_fallback_to_stderr);
 	SG_RUN(test_long_line_is_cut_not_lost);
+	SG_RUN(test_rcpts_split_not_cut);
+	SG_RUN(test_signal_line);
 	return sg_test_done();
 }
