@@ -1,0 +1,119 @@
+/*
+ * NAME
+ *	fuzz_mime 1
+ * SUMMARY
+ *	fuzz target: MIME parse, classify, entity, wrap, unwrap, strip_trace
+ * DESCRIPTION
+ *	The input is a whole message as Postfix hands it over. It is parsed
+ *	and, when that succeeds, classified; its S/MIME body decoded; its
+ *	entity cut out; it is wrapped around a fixed real EnvelopedData
+ *	(corpus/cms/aes256-cbc.der) and unwrapped with its own entity; and
+ *	its trace fields are stripped.
+ *
+ *	Besides memory safety the target checks what sg_mime(3h) promises:
+ *	strip_trace that removed nothing returns the input unchanged; and
+ *	what wrap builds is again a message that parses, is classified as
+ *	encrypted, and whose S/MIME body is exactly the ciphertext given:
+ *	the gateway must never send something that is not the S/MIME
+ *	message it meant to send.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sg_buf.h"
+#include "sg_mime.h"
+#include "sg_fuzz.h"
+
+static sg_buf fuzz_der = SG_BUF_INIT;
+
+/* fuzz_mime_done - release the ciphertext at exit */
+static void fuzz_mime_done(void)
+{
+	sg_buf_free(&fuzz_der);
+}
+
+/* fuzz_mime_init - load the ciphertext that wrap gets */
+static void fuzz_mime_init(void)
+{
+	sg_status st;
+
+	st = sg_buf_read_file(&fuzz_der, SG_FUZZ_DER, 65536);
+	if (!sg_status_is_ok(&st) || fuzz_der.len == 0)
+		sg_fuzz_die("%s", st.text);
+	atexit(fuzz_mime_done);
+}
+
+/* fuzz_mime_check_wrap - wrapped output is our S/MIME message */
+static void fuzz_mime_check_wrap(const sg_buf *wrapped)
+{
+	sg_buf	body = SG_BUF_INIT;
+	sg_mime *w = NULL;
+	sg_status st;
+
+	st = sg_mime_parse(wrapped->data, wrapped->len, &w);
+	if (sg_status_is_ok(&st) && sg_mime_classify(w) == SG_MIME_ENCRYPTED)
+		st = sg_mime_smime_body(w, &body);
+	else if (sg_status_is_ok(&st))
+		st = sg_status_make(SG_REJECT, "not classified as encrypted");
+	if (sg_status_is_ok(&st) && (body.len != fuzz_der.len
+	    || memcmp(body.data, fuzz_der.data, body.len) != 0))
+		st = sg_status_make(SG_REJECT, "S/MIME body is not our DER");
+	if (!sg_status_is_ok(&st)) {
+		fprintf(stderr, "wrap gave a message that is not ours (%s):\n",
+			st.text);
+		fwrite(wrapped->data, 1, wrapped->len < 4096 ? wrapped->len
+		       : 4096, stderr);
+		fputc('\n', stderr);
+		sg_fuzz_die("wrap output is not the S/MIME message meant");
+	}
+	sg_buf_free(&body);
+	sg_mime_free(w);
+}
+
+/* LLVMFuzzerTestOneInput - run one message through every sg_mime call */
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	sg_buf	body = SG_BUF_INIT;
+	sg_buf	entity = SG_BUF_INIT;
+	sg_buf	out = SG_BUF_INIT;
+	sg_mime *m = NULL;
+	sg_status st;
+	bool	changed = true;
+	int	auth;
+
+	if (fuzz_der.len == 0)
+		fuzz_mime_init();
+
+	sg_mime_strip_trace(data, size, &out, &changed);
+	if (!changed)
+		SG_FUZZ_ASSERT(out.len == size
+			       && (size == 0
+				   || memcmp(out.data, data, size) == 0));
+	sg_buf_reset(&out);
+
+	st = sg_mime_parse(data, size, &m);
+	SG_FUZZ_ASSERT(memchr(st.text, '\0', sizeof(st.text)) != NULL);
+	if (!sg_status_is_ok(&st)) {
+		SG_FUZZ_ASSERT(m == NULL);
+		goto cleanup;
+	}
+	(void) sg_mime_classify(m);
+	(void) sg_mime_smime_body(m, &body);
+	sg_mime_entity(m, &entity);
+	for (auth = 0; auth < 2; auth++) {
+		sg_buf_reset(&out);
+		sg_mime_wrap(m, fuzz_der.data, fuzz_der.len, auth, &out);
+		fuzz_mime_check_wrap(&out);
+	}
+	sg_buf_reset(&out);
+	sg_mime_unwrap(m, entity.data, entity.len, "decrypted; fuzz", &out);
+
+cleanup:
+	sg_mime_free(m);
+	sg_buf_free(&body);
+	sg_buf_free(&entity);
+	sg_buf_free(&out);
+	return 0;
+}
