@@ -342,10 +342,10 @@ typedef struct sg_cms_msg {
 	size_t	nattempts;
 } sg_cms_msg;
 
-/* sg_cms_peek - the contentType of a DER or BER ContentInfo, or UNKNOWN */
-sg_cms_kind sg_cms_peek(const uint8_t *der, size_t len)
+/* sg_cms_peek_oid - the contentType OID of a ContentInfo into oid */
+static bool sg_cms_peek_oid(const uint8_t *der, size_t len, char *oid,
+			    int oid_size)
 {
-	char	oid[SG_ASN1_OID_MAX];
 	int	hdr, tag_len, oid_len;
 	unsigned char cls;
 	unsigned long tag;
@@ -354,7 +354,7 @@ sg_cms_kind sg_cms_peek(const uint8_t *der, size_t len)
 	if (asn1_get_tag_der(der, ilen, &cls, &tag_len, &tag) != ASN1_SUCCESS
 	    || cls != ASN1_CLASS_STRUCTURED || tag != ASN1_TAG_SEQUENCE
 	    || tag_len >= ilen)
-		return SG_CMS_KIND_UNKNOWN;
+		return false;
 	/*
 	 * Skip the length octets without checking the length against len:
 	 * the caller may hold only the first bytes of a large object (the
@@ -365,15 +365,32 @@ sg_cms_kind sg_cms_peek(const uint8_t *der, size_t len)
 	else if (der[tag_len] <= 0x88)
 		hdr = 1 + (der[tag_len] & 0x7f);
 	else
-		return SG_CMS_KIND_UNKNOWN;
+		return false;
 	if (hdr > ilen - tag_len)
-		return SG_CMS_KIND_UNKNOWN;
+		return false;
 	der += tag_len + hdr;
 	ilen -= tag_len + hdr;
 	if (ilen < 2 || der[0] != 0x06)
-		return SG_CMS_KIND_UNKNOWN;
-	if (asn1_get_object_id_der(der + 1, ilen - 1, &oid_len, oid,
-				   sizeof(oid)) != ASN1_SUCCESS)
+		return false;
+	return asn1_get_object_id_der(der + 1, ilen - 1, &oid_len, oid,
+				      oid_size) == ASN1_SUCCESS;
+}
+
+/* sg_cms_peek_signed - is this the start of a SignedData ContentInfo? */
+bool	sg_cms_peek_signed(const uint8_t *der, size_t len)
+{
+	char	oid[SG_ASN1_OID_MAX];
+
+	return sg_cms_peek_oid(der, len, oid, sizeof(oid))
+		&& strcmp(oid, "1.2.840.113549.1.7.2") == 0;
+}
+
+/* sg_cms_peek - the contentType of a DER or BER ContentInfo, or UNKNOWN */
+sg_cms_kind sg_cms_peek(const uint8_t *der, size_t len)
+{
+	char	oid[SG_ASN1_OID_MAX];
+
+	if (!sg_cms_peek_oid(der, len, oid, sizeof(oid)))
 		return SG_CMS_KIND_UNKNOWN;
 	if (strcmp(oid, OID_ENVELOPED) == 0)
 		return SG_CMS_KIND_ENVELOPED;

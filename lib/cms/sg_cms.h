@@ -116,6 +116,9 @@ sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
  */
 sg_cms_kind sg_cms_peek(const uint8_t *in, size_t len);
 
+/* sg_cms_peek_signed - the same look, for a SignedData ContentInfo */
+bool	sg_cms_peek_signed(const uint8_t *in, size_t len);
+
 /* sg_cms_info_text - "cipher=... keytrans=... rid=..." for logs */
 void	sg_cms_info_text(const sg_cms_info *info, char *buf, size_t size);
 

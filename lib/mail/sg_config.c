@@ -53,6 +53,22 @@ static const sg_ini_word sg_config_decrypt_failure[] = {
 	{NULL, 0},
 };
 
+static const sg_ini_word sg_config_sign_mode[] = {
+	{"none", SG_SIGN_NONE}, {"partners", SG_SIGN_PARTNERS},
+	{"all", SG_SIGN_ALL}, {NULL, 0},
+};
+
+static const sg_ini_word sg_config_digest[] = {
+	{"sha256", SG_DIGEST_SHA256}, {"sha384", SG_DIGEST_SHA384},
+	{"sha512", SG_DIGEST_SHA512}, {NULL, 0},
+};
+
+static const sg_ini_word sg_config_partner_policy[] = {
+	{"tag", SG_PARTNER_POLICY_TAG},
+	{"quarantine", SG_PARTNER_POLICY_QUARANTINE},
+	{"reject", SG_PARTNER_POLICY_REJECT}, {NULL, 0},
+};
+
 static const sg_ini_word sg_config_desktop[] = {
 	{"pass", SG_DESKTOP_PASS}, {"reject", SG_DESKTOP_REJECT}, {NULL, 0},
 };
@@ -90,6 +106,8 @@ static const sg_ini_item sg_config_schema[] = {
 	{"gateway", "log_file", SG_INI_PATH, CFG(log_file)},
 	{"gateway", "postconf", SG_INI_PATH, .def = "/usr/sbin/postconf",
 	 CFG(postconf)},
+	{"gateway", "probe_directory", SG_INI_PATH,
+	 .def = "/var/lib/smimegw/probe", CFG(probe_dir)},
 	{"certificates", "directory", SG_INI_PATH, .def = "/etc/smimegw/certs",
 	 CFG(cert_dir)},
 	{"outbound", "cipher", SG_INI_ENUM, .def = "aes256-cbc",
@@ -104,6 +122,22 @@ static const sg_ini_item sg_config_schema[] = {
 	 .words = sg_config_decrypt_failure, CFG(decrypt_failure)},
 	{"inbound", "desktop_smime", SG_INI_ENUM, .def = "pass",
 	 .words = sg_config_desktop, CFG(desktop_smime)},
+	{"gateway", "hostname", SG_INI_STRING, CFG(hostname)},
+	{"signing", "mode", SG_INI_ENUM, .def = "partners",
+	 .words = sg_config_sign_mode, CFG(sign_mode)},
+	{"signing", "certificate", SG_INI_PATH, CFG(sign_certificate)},
+	{"signing", "private_key", SG_INI_PATH, CFG(sign_private_key)},
+	{"signing", "digest", SG_INI_ENUM, .def = "sha256",
+	 .words = sg_config_digest, CFG(sign_digest)},
+	{"signing", "rsa_pss", SG_INI_BOOL, .def = "no", CFG(sign_rsa_pss)},
+	{"verification", "trust_anchors", SG_INI_PATH, CFG(trust_anchors)},
+	{"verification", "crl_dir", SG_INI_PATH, CFG(crl_dir)},
+	{"verification", "strip_domain_signature", SG_INI_BOOL, .def = "yes",
+	 CFG(strip_domain_signature)},
+	{"verification", "partner_policy", SG_INI_ENUM, .def = "tag",
+	 .words = sg_config_partner_policy, CFG(partner_policy)},
+	{"verification", "quarantine_address", SG_INI_STRING,
+	 CFG(quarantine_address)},
 };
 
 /* sg_config_load - read and validate a file; caller frees *cfg */
@@ -122,6 +156,12 @@ sg_status sg_config_load(const char *path, sg_config **cfgp)
 		sg_config_free(cfg);
 	}
 	return st;
+}
+
+/* sg_config_print - every key with the value in use, defaults included */
+void	sg_config_print(const sg_config *cfg, FILE *fp)
+{
+	sg_ini_print(sg_config_schema, SG_INI_COUNT(sg_config_schema), cfg, fp);
 }
 
 /* sg_config_free - release a configuration; NULL is allowed */

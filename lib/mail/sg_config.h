@@ -27,7 +27,10 @@
  *	max_message_size = 52428800		(bytes, 1024..1073741824)
  *	log_file =				(optional path; see sg_log(3))
  *	postconf = /usr/sbin/postconf		(-n asks it for
- *						 smimegw_time_limit)
+ *						 smimegw_time_limit and
+ *						 the domain lists)
+ *	probe_directory = /var/lib/smimegw/probe (smimegw-test's tokens;
+ *						 see sg_probe(3))
  *	[certificates]
  *	directory = /etc/smimegw/certs
  *	[outbound]
@@ -39,6 +42,20 @@
  *	[inbound]
  *	decrypt_failure = bounce		(bounce | defer)
  *	desktop_smime = pass			(pass | reject)
+ *	[gateway] hostname =			(authserv-id of our
+ *						 Authentication-Results)
+ *	[signing]
+ *	mode = partners				(none | partners | all)
+ *	certificate =				(default [gateway] certificate)
+ *	private_key =				(default [gateway] private_key)
+ *	digest = sha256				(sha256 | sha384 | sha512)
+ *	rsa_pss = no				(RSASSA-PSS for RSA keys)
+ *	[verification]
+ *	trust_anchors =				(PEM CA certificates)
+ *	crl_dir =				(CRLs, PEM or DER)
+ *	strip_domain_signature = yes
+ *	partner_policy = tag			(tag | quarantine | reject)
+ *	quarantine_address =			(required with quarantine)
  *
  *	Values that would silently mean something else are refused: any
  *	text iniparser would drop (an unquoted ';' or '#', so comments go
@@ -61,10 +78,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sg_cipher.h"
 #include "sg_cms.h"
 #include "sg_keytrans.h"
+#include "sg_sign.h"
 #include "sg_status.h"
 
 typedef enum sg_mixed_policy {
@@ -82,6 +101,18 @@ typedef enum sg_desktop_policy {
 	SG_DESKTOP_REJECT,
 } sg_desktop_policy;
 
+typedef enum sg_sign_mode {
+	SG_SIGN_NONE = 0,
+	SG_SIGN_PARTNERS,		/* copies that are encrypted */
+	SG_SIGN_ALL,			/* every outbound copy */
+} sg_sign_mode;
+
+typedef enum sg_partner_policy {
+	SG_PARTNER_POLICY_TAG = 0,
+	SG_PARTNER_POLICY_QUARANTINE,
+	SG_PARTNER_POLICY_REJECT,
+} sg_partner_policy;
+
 typedef struct sg_config {
 	char   *path;			/* the file it came from */
 	/* [gateway] */
@@ -95,6 +126,7 @@ typedef struct sg_config {
 	size_t	max_message_size;
 	char   *log_file;		/* NULL when not set */
 	char   *postconf;		/* for -n: Postfix's postconf(1) */
+	char   *probe_dir;		/* smimegw-test's tokens */
 	/* [certificates] */
 	char   *cert_dir;
 	/* [outbound] */
@@ -105,10 +137,27 @@ typedef struct sg_config {
 	/* [inbound] */
 	sg_decrypt_failure decrypt_failure;
 	sg_desktop_policy desktop_smime;
+	/* [gateway] hostname: authserv-id; NULL: the host name */
+	char   *hostname;
+	/* [signing] */
+	sg_sign_mode sign_mode;
+	char   *sign_certificate;	/* NULL: [gateway] certificate */
+	char   *sign_private_key;	/* NULL: [gateway] private_key */
+	sg_digest sign_digest;
+	bool	sign_rsa_pss;
+	/* [verification] */
+	char   *trust_anchors;		/* NULL: none */
+	char   *crl_dir;		/* NULL: none */
+	bool	strip_domain_signature;
+	sg_partner_policy partner_policy;
+	char   *quarantine_address;	/* NULL: none */
 } sg_config;
 
 /* sg_config_load - read and validate a file; caller frees *cfg */
 sg_status sg_config_load(const char *path, sg_config **cfg);
+
+/* sg_config_print - "[section] key = value" for every key (smimegw -d) */
+void	sg_config_print(const sg_config *cfg, FILE *fp);
 
 /* sg_config_free - release a configuration; NULL is allowed */
 void	sg_config_free(sg_config *cfg);

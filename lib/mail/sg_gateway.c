@@ -14,14 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sg_certdir.h"
 #include "sg_certs.h"
 #include "sg_cms.h"
 #include "sg_gateway.h"
+#include "sg_insig.h"
 #include "sg_keyring.h"
 #include "sg_mem.h"
 #include "sg_mime.h"
+#include "sg_outsign.h"
 
 /* Working state for one message. */
 typedef struct sg_gw {
@@ -33,6 +36,18 @@ typedef struct sg_gw {
 	sg_buf	own;			/* msg, when it is not the original */
 	sg_mime *mime;			/* parse of msg; NULL until needed */
 	char	action[SG_GATEWAY_ACTION_MAX];	/* for the as-is copy */
+	sg_keyring *kr;			/* our keys, loaded when needed */
+	sg_status key_st;		/* ... and how that went */
+	size_t	ndecrypted;		/* envelopes opened */
+	char	authserv_id[256];	/* of our Authentication-Results */
+	sg_insig insig;			/* what the signatures said */
+	sg_partner_action partner;	/* partner_policy's decision */
+	sg_outsign *os;			/* outbound signing, when asked */
+	sg_buf	content;		/* the entity copies protect */
+	bool	content_ready;
+	sg_buf	signed_content;		/* ... as multipart/signed */
+	bool	sign_encrypted;		/* [signing] mode: what is signed */
+	bool	sign_plain;
 } sg_gw;
 
 /* sg_gateway_say - format into a fixed buffer; a long text is cut */
@@ -45,6 +60,22 @@ static void sg_gateway_say(char *buf, size_t size, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+/* sg_gateway_append - add to the end of a fixed buffer; a long text is cut */
+static void sg_gateway_append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void sg_gateway_append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t	n = strlen(buf);
+	va_list	ap;
+
+	if (n + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
 	va_end(ap);
 }
 
@@ -89,35 +120,42 @@ static void sg_gateway_decrypted_action(sg_gw *gw, const sg_keyring *kr,
 }
 
 /*
- * sg_gateway_open - inbound: decrypt an envelope for us (or decide what
- * its failure means), or strip a forged trace header
+ * sg_gateway_decrypt - if m is an envelope, open it (or decide what its
+ * failure means). *opened: out holds the decrypted message. Not opened
+ * and OK: m is not encrypted, or encrypted for someone else and policy
+ * lets it pass (*foreign).
  */
-static sg_status sg_gateway_open(sg_gw *gw)
+static sg_status sg_gateway_decrypt(sg_gw *gw, sg_mime *m, sg_buf *out,
+				    bool *opened, bool *foreign)
 {
 	const sg_config *cfg = gw->job->cfg;
 	sg_policy_inbound_facts facts = {false, false, false, false, false};
-	sg_keyring *kr = NULL;
 	sg_buf	body = SG_BUF_INIT, plain = SG_BUF_INIT;
 	sg_cms_info info;
 	sg_keytrans_params kt;
 	char	trace[300];
 	sg_status st = sg_status_ok(), key_st = sg_status_ok();
 	sg_status cms_st = sg_status_ok();
-	bool	stripped;
 
+	*opened = false;
+	*foreign = false;
 	memset(&info, 0, sizeof(info));
-	facts.encrypted = sg_mime_classify(gw->orig) == SG_MIME_ENCRYPTED;
+	facts.encrypted = sg_mime_classify(m) == SG_MIME_ENCRYPTED;
 	if (facts.encrypted) {
-		kr = sg_keyring_new();
-		key_st = sg_keyring_add_files(kr, cfg->certificate,
-					      cfg->private_key);
+		if (gw->kr == NULL) {
+			gw->kr = sg_keyring_new();
+			gw->key_st = sg_keyring_add_files(gw->kr,
+							  cfg->certificate,
+							  cfg->private_key);
+		}
+		key_st = gw->key_st;
 		if (!sg_status_is_ok(&key_st)) {
 			facts.key_trouble = true;
 		} else {
-			cms_st = sg_mime_smime_body(gw->orig, &body);
+			cms_st = sg_mime_smime_body(m, &body);
 			if (sg_status_is_ok(&cms_st))
-				cms_st = sg_cms_decrypt(kr, body.data, body.len,
-							&plain, &info);
+				cms_st = sg_cms_decrypt(gw->kr, body.data,
+							body.len, &plain, &info);
 			facts.readable = info.parsed;
 			facts.for_us = info.for_us;
 			facts.decrypted = sg_status_is_ok(&cms_st);
@@ -127,27 +165,20 @@ static sg_status sg_gateway_open(sg_gw *gw)
 	switch (sg_policy_inbound(&facts, cfg->decrypt_failure,
 				  cfg->desktop_smime)) {
 	case SG_INBOUND_RELAY:
-		sg_mime_strip_trace(gw->job->msg, gw->job->len, &gw->own,
-				    &stripped);
-		gw->msg = gw->own.data;
-		gw->len = gw->own.len;
-		sg_gateway_say(gw->action, sizeof(gw->action), "action=relayed%s%s",
-			 facts.encrypted ? " smime=not-for-us" : "",
-			 stripped ? " removed=forged-" SG_MIME_TRACE_HEADER
-			 : "");
+		*foreign = facts.encrypted;
 		break;
 	case SG_INBOUND_DELIVER_DECRYPTED:
 		kt = (sg_keytrans_params) {info.keytrans, info.oaep_hash, NULL,
 			0};
-		sg_gateway_decrypted_action(gw, kr, &info);
+		if (gw->ndecrypted++ == 0)
+			sg_gateway_decrypted_action(gw, gw->kr, &info);
 		sg_gateway_say(trace, sizeof(trace), "decrypted; cipher=%s; "
 			 "keytrans=%s; rid=%s", sg_cipher_label(info.cipher),
 			 sg_keytrans_label(&kt), sg_gateway_rid(&info));
-		sg_mime_unwrap(gw->orig, plain.data, plain.len, trace,
-			       &gw->own);
-		gw->res->trailing = info.trailing;
-		gw->msg = gw->own.data;
-		gw->len = gw->own.len;
+		sg_buf_reset(out);
+		sg_mime_unwrap(m, plain.data, plain.len, trace, out);
+		gw->res->trailing += info.trailing;
+		*opened = true;
 		break;
 	case SG_INBOUND_DEFER:
 		st = sg_status_make(SG_TEMPFAIL, "encrypted message %s: %s",
@@ -179,8 +210,134 @@ static sg_status sg_gateway_open(sg_gw *gw)
 	}
 	sg_buf_free(&body);
 	sg_buf_wipe_free(&plain);
-	sg_keyring_free(kr);
 	return st;
+}
+
+/* sg_gateway_open_inner - sg_insig's hook: an envelope inside a signature */
+static sg_status sg_gateway_open_inner(void *ctx, sg_mime *m, sg_buf *out,
+				       bool *opened)
+{
+	bool	foreign;
+
+	return sg_gateway_decrypt(ctx, m, out, opened, &foreign);
+}
+
+/* sg_gateway_authserv_id - [gateway] hostname, or this host's name */
+static void sg_gateway_authserv_id(sg_gw *gw)
+{
+	const sg_config *cfg = gw->job->cfg;
+
+	if (cfg->hostname != NULL && *cfg->hostname)
+		snprintf(gw->authserv_id, sizeof(gw->authserv_id), "%s",
+			 cfg->hostname);
+	else if (gethostname(gw->authserv_id, sizeof(gw->authserv_id)) != 0
+		 || gw->authserv_id[0] == '\0')
+		snprintf(gw->authserv_id, sizeof(gw->authserv_id), "localhost");
+	gw->authserv_id[sizeof(gw->authserv_id) - 1] = '\0';
+}
+
+/*
+ * sg_gateway_partner - [verification] partner_policy: mail whose From:
+ * domain is a partner needs a verified domain signature
+ */
+static sg_status sg_gateway_partner(sg_gw *gw)
+{
+	const sg_config *cfg = gw->job->cfg;
+	sg_policy_sig_facts facts = {false, gw->insig.domain_signed,
+				     gw->insig.temperror};
+	char   *file = NULL;
+	sg_status st;
+
+	if (gw->insig.from[0] != '\0') {
+		st = sg_certdir_find(cfg->cert_dir, gw->insig.from, &file);
+		facts.from_partner = sg_status_is_ok(&st) && file != NULL;
+		free(file);
+	}
+	gw->partner = sg_policy_partner(&facts, cfg->partner_policy);
+	switch (gw->partner) {
+	case SG_PARTNER_DELIVER:
+		break;
+	case SG_PARTNER_TAG:
+		sg_insig_tag(&gw->insig, gw->authserv_id, &gw->own);
+		sg_gateway_append(gw->action, sizeof(gw->action), " partner="
+				  "unsigned-or-failed policy=tag");
+		break;
+	case SG_PARTNER_QUARANTINE:
+		if (cfg->quarantine_address == NULL
+		    || *cfg->quarantine_address == '\0') {
+			st = sg_status_make(SG_CONFIG, "[verification] "
+					    "partner_policy = quarantine needs "
+					    "quarantine_address");
+			return sg_gateway_defer(gw->res, st);
+		}
+		sg_insig_tag(&gw->insig, gw->authserv_id, &gw->own);
+		break;
+	case SG_PARTNER_REJECT:
+		st = sg_status_make(SG_REJECT, "From: <%s> is a partner domain "
+				    "and the message has no valid domain "
+				    "signature (%s)", gw->insig.from,
+				    gw->insig.nsigs ? gw->insig.log
+				    : "unsigned");
+		return sg_gateway_fail(gw->res, st, "5.7.1", true, "message "
+				       "from a partner domain without a valid "
+				       "domain signature");
+	case SG_PARTNER_DEFER:
+		st = sg_status_make(SG_TEMPFAIL, "signature verification not "
+				    "possible now: %s", gw->insig.log);
+		return sg_gateway_fail(gw->res, st, "4.7.5", false, "cannot "
+				       "verify the message now; will retry");
+	}
+	return sg_status_ok();
+}
+
+/*
+ * sg_gateway_open - inbound: decrypt an envelope for us (or decide what
+ * its failure means), strip a forged trace header, verify every
+ * signature layer, apply partner_policy
+ */
+static sg_status sg_gateway_open(sg_gw *gw)
+{
+	const sg_config *cfg = gw->job->cfg;
+	sg_status st;
+	bool	opened, foreign, stripped = false;
+
+	st = sg_gateway_decrypt(gw, gw->orig, &gw->own, &opened, &foreign);
+	if (!sg_status_is_ok(&st))
+		return st;
+	if (!opened) {
+		sg_mime_strip_trace(gw->job->msg, gw->job->len, &gw->own,
+				    &stripped);
+		sg_gateway_say(gw->action, sizeof(gw->action),
+			       "action=relayed%s%s", foreign
+			       ? " smime=not-for-us" : "", stripped
+			       ? " removed=forged-" SG_MIME_TRACE_HEADER : "");
+	}
+	/* an envelope for someone else is never opened, whatever wraps it */
+	if (!foreign) {
+		sg_gateway_authserv_id(gw);
+		st = sg_insig_process(cfg, gw->authserv_id, &gw->own,
+				      sg_gateway_open_inner, gw, &gw->insig);
+		if (!sg_status_is_ok(&st)) {
+			if (st.code == SG_TEMPFAIL && gw->res->dsn == NULL)
+				st = sg_gateway_fail(gw->res, st, "4.7.5",
+						     false, "cannot verify the "
+						     "message now; will retry");
+			return st;
+		}
+		if (gw->insig.nsigs > 0)
+			sg_gateway_append(gw->action, sizeof(gw->action), " %s",
+					  gw->insig.log);
+		if (gw->insig.ar_removed)
+			sg_gateway_append(gw->action, sizeof(gw->action),
+					  " removed=forged-Authentication-"
+					  "Results");
+		st = sg_gateway_partner(gw);
+		if (!sg_status_is_ok(&st))
+			return st;
+	}
+	gw->msg = gw->own.data;
+	gw->len = gw->own.len;
+	return sg_status_ok();
 }
 
 /* sg_gateway_add_copy - a new, empty copy */
@@ -197,31 +354,63 @@ static sg_gateway_copy *sg_gateway_add_copy(sg_gw *gw)
 	return c;
 }
 
+/*
+ * sg_gateway_entity - what a copy protects: the entity of the message
+ * (Content-* fields and body, CRLF), signed by us when sign is set
+ * (RFC 3183 section 4: sign, then encrypt). Made once, kept in gw.
+ */
+static sg_status sg_gateway_entity(sg_gw *gw, bool sign, const sg_buf **out)
+{
+	sg_status st = sg_status_ok();
+
+	if (gw->mime == NULL) {
+		st = sg_mime_parse(gw->msg, gw->len, &gw->mime);
+		if (!sg_status_is_ok(&st))
+			return sg_status_make(SG_INTERNAL, "cannot parse the "
+					      "message to protect: %s",
+					      st.text);
+	}
+	if (!gw->content_ready) {
+		sg_mime_entity(gw->mime, &gw->content);
+		gw->content_ready = true;
+	}
+	*out = &gw->content;
+	if (!sign)
+		return st;
+	if (gw->signed_content.len == 0) {
+		if (gw->os == NULL) {
+			st = sg_outsign_new(gw->job->cfg, &gw->os);
+			if (!sg_status_is_ok(&st))
+				return st;
+		}
+		st = sg_outsign_entity(gw->os, gw->content.data,
+				       gw->content.len, &gw->signed_content);
+		if (!sg_status_is_ok(&st))
+			return st;
+	}
+	*out = &gw->signed_content;
+	return st;
+}
+
 /* sg_gateway_encrypt - one encrypted copy for the certificates of file */
 static sg_status sg_gateway_encrypt(sg_gw *gw, const char *file,
-				    sg_buf *entity, sg_gateway_copy *c)
+				    sg_gateway_copy *c)
 {
 	const sg_config *cfg = gw->job->cfg;
 	sg_cms_encrypt_opts eo;
 	sg_certs certs = SG_CERTS_INIT;
 	sg_certdir_skipped skipped = {0, 0, 0};
 	sg_buf	der = SG_BUF_INIT;
+	const sg_buf *entity;
 	char	one[300], left[100] = "";
 	sg_status st;
 
-	if (gw->mime == NULL) {
-		st = sg_mime_parse(gw->msg, gw->len, &gw->mime);
-		if (!sg_status_is_ok(&st)) {
-			st = sg_status_make(SG_INTERNAL, "cannot parse the "
-					    "message to encrypt: %s", st.text);
-			goto cleanup;
-		}
-	}
 	st = sg_certdir_load_skipped(file, time(NULL), &certs, &skipped);
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
-	if (entity->len == 0)
-		sg_mime_entity(gw->mime, entity);
+	st = sg_gateway_entity(gw, gw->sign_encrypted, &entity);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
 	eo.cipher = cfg->cipher;
 	eo.rid = cfg->recipient_id;
 	eo.keytrans = cfg->key_transport;
@@ -245,6 +434,9 @@ static sg_status sg_gateway_encrypt(sg_gw *gw, const char *file,
 		 certs.count, left, one, gw->msg == gw->job->msg ? ""
 		 : strncmp(gw->action, "action=decrypted", 16) == 0
 		 ? " (re-encrypted after decryption)" : "");
+	if (gw->sign_encrypted)
+		sg_gateway_append(c->action, sizeof(c->action), " %s",
+				  sg_outsign_describe(gw->os));
 cleanup:
 	sg_certs_free(&certs);
 	sg_buf_free(&der);
@@ -262,10 +454,10 @@ static sg_status sg_gateway_route(sg_gw *gw)
 	sg_policy_copy *pc = sg_calloc(n, sizeof(*pc));
 	size_t *copy_of = sg_calloc(n, sizeof(size_t));
 	sg_policy_plan plan = {false, 0, pc, copy_of};
-	sg_buf	entity = SG_BUF_INIT;
+	const sg_buf *entity;
 	char	dom[256];
 	sg_status st = sg_status_ok();
-	size_t	i, k, nlocal, nremote;
+	size_t	i, k, nremote;
 
 	for (i = 0; i < n; i++) {
 		pr[i].local = sg_policy_domain_of(job->rcpts[i], dom,
@@ -304,24 +496,34 @@ static sg_status sg_gateway_route(sg_gw *gw)
 	for (k = 0; k < plan.ncopies; k++) {
 		sg_gateway_copy *c = sg_gateway_add_copy(gw);
 
-		nlocal = nremote = 0;
+		nremote = 0;
 		for (i = 0; i < n; i++) {
 			if (copy_of[i] != k)
 				continue;
 			c->rcpts[c->nrcpts++] = job->rcpts[i];
-			nlocal += pr[i].local;
 			nremote += !pr[i].local;
 		}
 		if (pc[k].encrypt) {
-			st = sg_gateway_encrypt(gw, pc[k].cert_file, &entity,
-						c);
+			st = sg_gateway_encrypt(gw, pc[k].cert_file, c);
 			if (!sg_status_is_ok(&st)) {
 				st = sg_gateway_defer(gw->res, st);
 				goto cleanup;
 			}
 			continue;
 		}
-		sg_buf_append(&c->data, gw->msg, gw->len);
+		if (gw->sign_plain) {
+			st = sg_gateway_entity(gw, true, &entity);
+			if (!sg_status_is_ok(&st)) {
+				st = sg_gateway_defer(gw->res, st);
+				goto cleanup;
+			}
+			sg_mime_rebuild(gw->mime, "", entity->data, entity->len,
+					&c->data);
+			sg_gateway_append(gw->action, sizeof(gw->action), " %s",
+					  sg_outsign_describe(gw->os));
+		} else {
+			sg_buf_append(&c->data, gw->msg, gw->len);
+		}
 		if (nremote == 0)
 			sg_gateway_say(c->action, sizeof(c->action), "%s",
 				 gw->action);
@@ -332,7 +534,6 @@ static sg_status sg_gateway_route(sg_gw *gw)
 				 nremote);
 	}
 cleanup:
-	sg_buf_wipe_free(&entity);
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
@@ -340,6 +541,41 @@ cleanup:
 	free(pc);
 	free(copy_of);
 	return st;
+}
+
+/* sg_gateway_from_ours - is the From: address in one of our domains? */
+static bool sg_gateway_from_ours(sg_gw *gw)
+{
+	const sg_config *cfg = gw->job->cfg;
+	char	from[320], dom[256];
+
+	sg_mime_address(gw->orig, "From", from, sizeof(from));
+	return sg_policy_domain_of(from, dom, sizeof(dom))
+		&& sg_policy_member(dom, cfg->domains, cfg->ndomains);
+}
+
+/*
+ * sg_gateway_quarantine - partner_policy = quarantine: one copy, to the
+ * quarantine address only, naming the recipients it was meant for
+ */
+static void sg_gateway_quarantine(sg_gw *gw)
+{
+	const sg_gateway_job *job = gw->job;
+	sg_gateway_copy *c = sg_gateway_add_copy(gw);
+	size_t	i;
+
+	sg_buf_append_str(&c->data, "X-SMIME-Gateway-Original-Recipients:");
+	for (i = 0; i < job->nrcpts; i++) {
+		sg_buf_append_str(&c->data, i ? ",\n\t<" : " <");
+		sg_buf_append_str(&c->data, job->rcpts[i]);
+		sg_buf_append_str(&c->data, ">");
+	}
+	sg_buf_append_str(&c->data, "\n");
+	sg_buf_append(&c->data, gw->msg, gw->len);
+	c->rcpts[c->nrcpts++] = job->cfg->quarantine_address;
+	sg_gateway_say(c->action, sizeof(c->action), "%s action=quarantined "
+		       "for=%zu-recipient(s) reason=partner-without-valid-"
+		       "domain-signature", gw->action, job->nrcpts);
 }
 
 /* sg_gateway_process - decide and build every copy of one message */
@@ -370,12 +606,30 @@ sg_status sg_gateway_process(const sg_gateway_job *job, sg_gateway_result *res)
 		gw.mime = gw.orig;
 		snprintf(gw.action, sizeof(gw.action), "action=plain");
 	}
-	if (sg_status_is_ok(&st))
+	/*
+	 * We vouch only for our own mail: outbound, and with a From: in our
+	 * domains (RFC 3183 3.1.1: a domain signature speaks for the From:
+	 * domain; a bounce from MAILER-DAEMON@some.host is not signed).
+	 */
+	if (res->direction == SG_DIRECTION_OUTBOUND
+	    && job->cfg->sign_mode != SG_SIGN_NONE && sg_status_is_ok(&st)
+	    && sg_gateway_from_ours(&gw)) {
+		gw.sign_encrypted = true;
+		gw.sign_plain = job->cfg->sign_mode == SG_SIGN_ALL;
+	}
+	if (sg_status_is_ok(&st) && gw.partner == SG_PARTNER_QUARANTINE)
+		sg_gateway_quarantine(&gw);
+	else if (sg_status_is_ok(&st))
 		st = sg_gateway_route(&gw);
 	if (gw.mime != gw.orig)
 		sg_mime_free(gw.mime);
 	sg_mime_free(gw.orig);
 	sg_buf_wipe_free(&gw.own);
+	sg_buf_wipe_free(&gw.content);
+	sg_buf_wipe_free(&gw.signed_content);
+	sg_keyring_free(gw.kr);
+	sg_outsign_free(gw.os);
+	sg_insig_free(&gw.insig);
 	if (!sg_status_is_ok(&st)) {
 		sg_gateway_result_free(res);
 		res->ncopies = 0;

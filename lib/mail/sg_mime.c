@@ -695,3 +695,158 @@ void	sg_mime_strip_trace(const uint8_t *data, size_t len, sg_buf *out,
 	sg_buf_append(out, data + from, len - from);
 	free(m.fields);
 }
+
+/* sg_mime_unfold - a field's value without its name, folding and ends */
+static void sg_mime_unfold(const uint8_t *d, const sg_mime_field *f,
+			   sg_buf *value)
+{
+	size_t	i = f->start + f->name_len;
+
+	sg_buf_reset(value);
+	while (i < f->end && (d[i] == ' ' || d[i] == '\t'))
+		i++;
+	if (i < f->end && d[i] == ':')
+		i++;
+	while (i < f->end && (d[i] == ' ' || d[i] == '\t'))
+		i++;
+	for (; i < f->end; i++)
+		if (d[i] != '\r' && d[i] != '\n')
+			sg_buf_append(value, d + i, 1);
+	while (value->len > 0 && (value->data[value->len - 1] == ' '
+				  || value->data[value->len - 1] == '\t'))
+		value->len--;
+	sg_buf_append(value, "", 0);
+	value->data[value->len] = '\0';
+}
+
+/* sg_mime_header - the unfolded value of the first field called name */
+bool	sg_mime_header(const sg_mime *m, const char *name, sg_buf *value)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nfields; i++) {
+		if (sg_mime_field_is(m, &m->fields[i], name)) {
+			sg_mime_unfold(m->data, &m->fields[i], value);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* sg_mime_body - the raw bytes after the header block */
+void	sg_mime_body(const sg_mime *m, const uint8_t **body, size_t *len)
+{
+	*body = m->data + m->body;
+	*len = m->len - m->body;
+}
+
+/* sg_mime_strip_fields - data without the fields drop() picks */
+void	sg_mime_strip_fields(const uint8_t *data, size_t len,
+			     sg_mime_drop_fn drop, void *ctx, sg_buf *out,
+			     size_t *dropped)
+{
+	sg_mime	m;
+	sg_buf	value = SG_BUF_INIT;
+	char	name[128];
+	size_t	i, from = 0, n;
+
+	memset(&m, 0, sizeof(m));
+	m.data = data;
+	m.len = len;
+	sg_mime_fields(&m);
+	sg_buf_reset(out);
+	*dropped = 0;
+	for (i = 0; i < m.nfields; i++) {
+		n = m.fields[i].name_len < sizeof(name) - 1
+			? m.fields[i].name_len : sizeof(name) - 1;
+		memcpy(name, data + m.fields[i].start, n);
+		name[n] = '\0';
+		sg_mime_unfold(data, &m.fields[i], &value);
+		if (!drop(name, (const char *) value.data, ctx))
+			continue;
+		sg_buf_append(out, data + from, m.fields[i].start - from);
+		from = m.fields[i].end;
+		(*dropped)++;
+	}
+	sg_buf_append(out, data + from, len - from);
+	sg_buf_free(&value);
+	free(m.fields);
+}
+
+/* sg_mime_rebuild - outer fields, new fields, MIME-Version, the entity */
+void	sg_mime_rebuild(const sg_mime *m, const char *fields,
+			const uint8_t *entity, size_t len, sg_buf *out)
+{
+	sg_buf_reset(out);
+	sg_mime_keep_outer(m, out);
+	sg_buf_append_str(out, fields);
+	sg_buf_append_str(out, "MIME-Version: 1.0\n");
+	sg_mime_append_lf(out, entity, len);
+}
+
+/*
+ * sg_mime_raw_header - the unfolded value of the first field called name
+ * in the header block of raw data, without parsing the MIME structure
+ */
+bool	sg_mime_raw_header(const uint8_t *data, size_t len, const char *name,
+			   sg_buf *value)
+{
+	const sg_mime_field *f = NULL;
+	sg_mime	m;
+	size_t	i;
+
+	memset(&m, 0, sizeof(m));
+	m.data = data;
+	m.len = len;
+	sg_mime_fields(&m);
+	sg_buf_reset(value);
+	for (i = 0; i < m.nfields && f == NULL; i++)
+		if (sg_mime_field_is(&m, &m.fields[i], name))
+			f = &m.fields[i];
+	if (f != NULL) {
+		/* after the colon: blanks trimmed, line ends removed */
+		for (i = f->start + f->name_len; i < f->end && data[i] != ':';
+		     i++)
+			;
+		for (i++; i < f->end && (data[i] == ' ' || data[i] == '\t'
+					 || data[i] == '\r' || data[i] == '\n');
+		     i++)
+			;
+		for (; i < f->end; i++)
+			if (data[i] != '\r' && data[i] != '\n')
+				sg_buf_append(value, data + i, 1);
+		while (value->len > 0 && (value->data[value->len - 1] == ' '
+			|| value->data[value->len - 1] == '\t'))
+			value->len--;
+	}
+	sg_buf_append(value, "", 0);
+	value->data[value->len] = '\0';
+	free(m.fields);
+	return f != NULL;
+}
+
+/* sg_mime_address - the first mailbox address of a header field */
+void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
+			     size_t size)
+{
+	sg_buf	value = SG_BUF_INIT;
+	InternetAddressList *list;
+	InternetAddress *ia;
+	const char *addr;
+
+	buf[0] = '\0';
+	if (!sg_mime_header(m, name, &value))
+		goto cleanup;
+	list = internet_address_list_parse(NULL, (const char *) value.data);
+	if (list == NULL)
+		goto cleanup;
+	if (internet_address_list_length(list) > 0
+	    && INTERNET_ADDRESS_IS_MAILBOX(ia = internet_address_list_get_address(
+						       list, 0))
+	    && (addr = internet_address_mailbox_get_addr(
+			INTERNET_ADDRESS_MAILBOX(ia))) != NULL)
+		snprintf(buf, size, "%s", addr);
+	g_object_unref(list);
+cleanup:
+	sg_buf_free(&value);
+}

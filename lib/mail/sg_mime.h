@@ -133,4 +133,48 @@ void	sg_mime_unwrap(const sg_mime *m, const uint8_t *entity, size_t len,
 void	sg_mime_strip_trace(const uint8_t *data, size_t len, sg_buf *out,
 			    bool *changed);
 
+/*
+ * sg_mime_header - the value of the first field called name, unfolded
+ * (line ends removed, leading white space trimmed), into value; false
+ * when there is none.
+ */
+bool	sg_mime_header(const sg_mime *m, const char *name, sg_buf *value);
+
+/*
+ * sg_mime_address - the address (local@domain) of the first mailbox in
+ * the first field called name (From, Sender, ...), as GMime parses it;
+ * "" when there is none.
+ */
+void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
+			size_t size);
+
+/* sg_mime_body - the raw bytes after the header block */
+void	sg_mime_body(const sg_mime *m, const uint8_t **body, size_t *len);
+
+/*
+ * sg_mime_strip_fields - data without the header fields for which drop()
+ * says true (it gets the name and the unfolded value); the other bytes
+ * as they were. *dropped counts the fields removed.
+ */
+typedef bool (*sg_mime_drop_fn) (const char *name, const char *value,
+				 void *ctx);
+void	sg_mime_strip_fields(const uint8_t *data, size_t len,
+			     sg_mime_drop_fn drop, void *ctx, sg_buf *out,
+			     size_t *dropped);
+
+/*
+ * sg_mime_rebuild - the outer fields (as sg_mime_wrap keeps them), then
+ * fields (complete lines, LF, may be ""), "MIME-Version: 1.0", then the
+ * entity (Content-* fields, empty line, body) with LF line ends.
+ */
+void	sg_mime_rebuild(const sg_mime *m, const char *fields,
+			const uint8_t *entity, size_t len, sg_buf *out);
+
+/*
+ * sg_mime_raw_header - sg_mime_header() on raw message bytes, without a
+ * MIME parse (for the log's Message-ID and smimegw-test's probe header)
+ */
+bool	sg_mime_raw_header(const uint8_t *data, size_t len, const char *name,
+			   sg_buf *value);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sg_addr.h"
 #include "sg_policy.h"
@@ -141,4 +142,98 @@ sg_inbound_action sg_policy_inbound(const sg_policy_inbound_facts *facts,
 	/* S/MIME for someone else: a desktop user's own encryption. */
 	return desktop == SG_DESKTOP_REJECT ? SG_INBOUND_BOUNCE
 		: SG_INBOUND_RELAY;
+}
+
+/* sg_policy_local_is - the local part of addr, compared without case */
+static bool sg_policy_local_is(const char *addr, const char *local)
+{
+	const char *at = strrchr(addr, '@');
+
+	return at != NULL && (size_t) (at - addr) == strlen(local)
+		&& strncasecmp(addr, local, strlen(local)) == 0;
+}
+
+/* sg_policy_same_address - equal addresses: domains in normal form */
+static bool sg_policy_same_address(const char *a, const char *b)
+{
+	const char *at_a = strrchr(a, '@'), *at_b = strrchr(b, '@');
+	char	da[256], db[256];
+
+	if (at_a == NULL || at_b == NULL || at_a - a != at_b - b
+	    || strncasecmp(a, b, (size_t) (at_a - a)) != 0)
+		return false;
+	return sg_policy_domain_of(a, da, sizeof(da))
+		&& sg_policy_domain_of(b, db, sizeof(db))
+		&& strcmp(da, db) == 0;
+}
+
+/* sg_policy_signer - RFC 3183 domain signature, or an originator's */
+sg_signer_identity sg_policy_signer(char *const *emails, size_t n,
+				    const char *from_addr,
+				    const char *sender_addr,
+				    const char **identity)
+{
+	static const char *const authorities[] = {
+		"domain-signing-authority", "domain-confidentiality-authority",
+		"smg_encryptor",
+	};
+	char	from_dom[256], dom[256];
+	char   *one[1];
+	bool	domain_sig = false;
+	size_t	i, k;
+
+	*identity = NULL;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < sizeof(authorities) / sizeof(*authorities); k++)
+			if (sg_policy_local_is(emails[i], authorities[k]))
+				break;
+		if (k == sizeof(authorities) / sizeof(*authorities))
+			continue;
+		domain_sig = true;
+		if (*identity == NULL)
+			*identity = emails[i];
+		/* the signer's domain equals From:'s, or is a parent of it */
+		one[0] = dom;
+		if (from_addr != NULL
+		    && sg_policy_domain_of(from_addr, from_dom,
+					   sizeof(from_dom))
+		    && sg_policy_domain_of(emails[i], dom, sizeof(dom))
+		    && sg_policy_member(from_dom, one, 1)) {
+			*identity = emails[i];
+			return SG_SIGNER_DOMAIN;
+		}
+	}
+	if (domain_sig)
+		return SG_SIGNER_DOMAIN_MISMATCH;
+	if (n == 0)
+		return SG_SIGNER_ORIGINATOR;	/* RFC 8550 3: when it has one */
+	for (i = 0; i < n; i++) {
+		if ((from_addr && sg_policy_same_address(emails[i], from_addr))
+		    || (sender_addr
+			&& sg_policy_same_address(emails[i], sender_addr))) {
+			*identity = emails[i];
+			return SG_SIGNER_ORIGINATOR;
+		}
+	}
+	*identity = emails[0];
+	return SG_SIGNER_ORIGINATOR_MISMATCH;
+}
+
+/* sg_policy_partner - partner_policy for mail without a domain signature */
+sg_partner_action sg_policy_partner(const sg_policy_sig_facts *facts,
+				    sg_partner_policy policy)
+{
+	if (facts->temperror)
+		return SG_PARTNER_DEFER;
+	if (!facts->from_partner || facts->domain_signed)
+		return SG_PARTNER_DELIVER;
+	switch (policy) {
+	case SG_PARTNER_POLICY_QUARANTINE:
+		return SG_PARTNER_QUARANTINE;
+	case SG_PARTNER_POLICY_REJECT:
+		return SG_PARTNER_REJECT;
+	case SG_PARTNER_POLICY_TAG:
+		break;
+	}
+	return SG_PARTNER_TAG;
 }

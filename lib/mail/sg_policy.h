@@ -36,6 +36,22 @@
  *	message is refused (S/MIME Gateway Protocol section 6).
  *
  *	sg_policy_inbound() decides for one inbound message.
+ *
+ *	sg_policy_signer() names a verified signer (RFC 3183 section 3.1.1,
+ *	RFC 8550 section 3): a signer whose certificate has an address with
+ *	the local part domain-signing-authority, domain-confidentiality-
+ *	authority (RFC 3183) or smg_encryptor (S/MIME Gateway Protocol) is a
+ *	domain signature, and it speaks for the From: domain only when its
+ *	domain equals it or is a parent of it. Any other signer is an
+ *	originator: one of its addresses must be the From: or Sender:
+ *	address, when it has addresses at all.
+ *
+ *	sg_policy_partner() applies [verification] partner_policy: mail whose
+ *	From: domain is a partner (has a certificate in the directory) must
+ *	carry a verified domain signature for that domain; without one it is
+ *	tagged (delivered with the result in Authentication-Results),
+ *	quarantined or rejected. Temporary trouble verifying defers, for
+ *	partner mail and other mail alike: a result must never be guessed.
  */
 #ifndef SG_POLICY_H
 #define SG_POLICY_H
@@ -103,5 +119,40 @@ typedef enum sg_inbound_action {
 sg_inbound_action sg_policy_inbound(const sg_policy_inbound_facts *facts,
 				    sg_decrypt_failure on_failure,
 				    sg_desktop_policy desktop);
+
+typedef enum sg_signer_identity {
+	SG_SIGNER_DOMAIN = 0,		/* a domain signature for From: */
+	SG_SIGNER_DOMAIN_MISMATCH,	/* a domain signature, other domain */
+	SG_SIGNER_ORIGINATOR,		/* a person, matching From:/Sender: */
+	SG_SIGNER_ORIGINATOR_MISMATCH,	/* a person, not the From: address */
+} sg_signer_identity;
+
+/*
+ * sg_policy_signer - what a signer with addresses emails[0..n-1] is for a
+ * message from from_addr (sender_addr: the Sender: field, or NULL).
+ * *identity receives the address that decided, or NULL.
+ */
+sg_signer_identity sg_policy_signer(char *const *emails, size_t n,
+				    const char *from_addr,
+				    const char *sender_addr,
+				    const char **identity);
+
+/* What the filter learned about an inbound message's signatures. */
+typedef struct sg_policy_sig_facts {
+	bool	from_partner;		/* From: domain has a certificate */
+	bool	domain_signed;		/* a verified domain signature for it */
+	bool	temperror;		/* verification could not be done now */
+} sg_policy_sig_facts;
+
+typedef enum sg_partner_action {
+	SG_PARTNER_DELIVER = 0,
+	SG_PARTNER_TAG,			/* deliver; the failure is in A-R */
+	SG_PARTNER_QUARANTINE,
+	SG_PARTNER_REJECT,
+	SG_PARTNER_DEFER,
+} sg_partner_action;
+
+sg_partner_action sg_policy_partner(const sg_policy_sig_facts *facts,
+				    sg_partner_policy policy);
 
 #endif

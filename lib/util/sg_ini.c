@@ -685,3 +685,108 @@ void	sg_ini_free(const sg_ini_item *schema, size_t count, void *base)
 		}
 	}
 }
+
+/* sg_ini_fetch - the integer in a field of 1, 2, 4 or 8 bytes */
+static unsigned long long sg_ini_fetch(const sg_ini_item *item,
+				       const char *base)
+{
+	uint8_t	u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+	const void *p = base + item->off;
+
+	switch (item->size) {
+	case 1:
+		memcpy(&u8, p, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return u32;
+	case 8:
+		memcpy(&u64, p, 8);
+		return u64;
+	}
+	return 0;
+}
+
+/*
+ * sg_ini_word_of - the first word stored as v. A negative value was
+ * stored truncated to the field's width, so compare at that width.
+ */
+static const char *sg_ini_word_of(const sg_ini_item *item,
+				  const sg_ini_word *words,
+				  unsigned long long v)
+{
+	unsigned long long mask = sg_ini_width_max(item->size);
+	const sg_ini_word *w;
+
+	for (w = words; w->word != NULL; w++)
+		if (((unsigned long long) w->value & mask) == (v & mask))
+			return w->word;
+	return "?";
+}
+
+/*
+ * sg_ini_print_text - " value", quoted where the file needs quotes to
+ * read it back (';', '#', a quote first, blanks at either end)
+ */
+static void sg_ini_print_text(FILE *fp, const char *text)
+{
+	size_t	n = strlen(text);
+
+	if (strpbrk(text, ";#") == NULL && text[0] != '"' && text[0] != '\''
+	    && strchr(SG_INI_SPACE, text[0]) == NULL
+	    && strchr(SG_INI_SPACE, text[n - 1]) == NULL)
+		fprintf(fp, " %s", text);
+	else if (strchr(text, '"') == NULL)
+		fprintf(fp, " \"%s\"", text);
+	else
+		fprintf(fp, " '%s'", text);
+}
+
+/* sg_ini_print - "[section] key = value" for every item of the schema */
+void	sg_ini_print(const sg_ini_item *schema, size_t count,
+		     const void *base, FILE *fp)
+{
+	const char *b = base;
+	const sg_ini_item *item;
+	char   *const *list;
+	const char *text;
+	size_t	k, i, n;
+
+	for (k = 0; k < count; k++) {
+		item = schema + k;
+		fprintf(fp, "[%s] %s =", item->section, item->key);
+		switch (item->type) {
+		case SG_INI_DOMAINS:
+			list = *(char **const *) (b + item->off);
+			n = *(const size_t *) (b + item->count_off);
+			for (i = 0; list != NULL && i < n; i++)
+				fprintf(fp, "%s%s", i ? ", " : " ", list[i]);
+			break;
+		case SG_INI_PATH:
+		case SG_INI_STRING:
+			text = *(char *const *) (b + item->off);
+			if (text != NULL && *text != '\0')
+				sg_ini_print_text(fp, text);
+			break;
+		case SG_INI_UINT:
+			fprintf(fp, " %llu", sg_ini_fetch(item, b));
+			break;
+		case SG_INI_BOOL:
+			fprintf(fp, " %s", *(const bool *) (b + item->off)
+				? "yes" : "no");
+			break;
+		case SG_INI_ENUM:
+			fprintf(fp, " %s", sg_ini_word_of(item, item->words,
+							  sg_ini_fetch(item,
+								       b)));
+			break;
+		}
+		fputc('\n', fp);
+	}
+}

@@ -66,12 +66,20 @@
  *	cannot be read. SG_INTERNAL for a schema that does not fit its
  *	fields. On error the fields already set stay set: sg_ini_free()
  *	releases them either way.
+ *
+ *	sg_ini_print() writes what a loaded structure holds, one line
+ *	"[section] key = value" per schema item in schema order, so a new
+ *	item is printed without further work: domains joined by ", ", an
+ *	ENUM as its first word of that value, a BOOL as yes or no, an unset
+ *	optional value as nothing after "= ". What it prints loads back to
+ *	the same values (when pasted under its sections).
  */
 #ifndef SG_INI_H
 #define SG_INI_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sg_status.h"
 
@@ -116,5 +124,9 @@ sg_status sg_ini_load(const char *path, const sg_ini_item *schema,
 
 /* sg_ini_free - release the strings and lists of the schema's fields */
 void	sg_ini_free(const sg_ini_item *schema, size_t count, void *base);
+
+/* sg_ini_print - "[section] key = value" for every item of the schema */
+void	sg_ini_print(const sg_ini_item *schema, size_t count,
+		     const void *base, FILE *fp);
 
 #endif

@@ -103,7 +103,7 @@ own() {
 # make_gateway NAME DOMAINS PKI_ID [section.key=value | -section.key]...
 #	A gateway for DOMAINS whose own pair is PKI_ID.pem/.key.  Defaults:
 #	sendmail = the capture wrapper, log_file in the gateway dir, the
-#	certificates directory certs/.  Arguments override or (with a
+#	certificates directory certs/, [signing] mode = none.  Arguments override or (with a
 #	leading '-') delete keys.
 make_gateway() {
 	local name=$1 domains=$2 id=$3
@@ -120,6 +120,9 @@ make_gateway() {
 		[gateway.sendmail]="$d/sendmail"
 		[gateway.log_file]="$d/smimegw.log"
 		[certificates.directory]="$d/certs"
+		# Signing is off unless a test asks for it, so that the tests
+		# of encryption compare the decrypted entity byte for byte.
+		[signing.mode]=none
 	)
 	for a in "$@"; do
 		case $a in
@@ -130,7 +133,7 @@ make_gateway() {
 	done
 	{
 		echo "# $TEST: gateway $name"
-		for sec in gateway certificates outbound inbound; do
+		for sec in gateway certificates outbound inbound signing verification; do
 			echo "[$sec]"
 			for k in "${!kv[@]}"; do
 				[ "${k%%.*}" = "$sec" ] && echo "${k#*.} = ${kv[$k]}"
@@ -188,11 +191,17 @@ as_filter_user() {
 
 # run_filter NAME ARG... - run the filter with gateway NAME's config; stdin
 #	is the caller's.  Sets RC; stdout in $S/out, stderr in $S/err.
+#	SMIMEGW_WRAPPER (e.g. "valgrind --error-exitcode=99 -q", from
+#	.ci/test) is put in front of the filter; any sanitizer or valgrind
+#	report on its stderr fails the test, whatever the test expects.
 run_filter() {
-	local name=$1
+	local name=$1 wrapper=()
 	shift
 	RC=0
-	as_filter_user "$SMIMEGW" -c "$(conf "$name")" "$@" >"$S/out" 2>"$S/err" || RC=$?
+	[ -n "${SMIMEGW_WRAPPER:-}" ] && read -ra wrapper <<<"$SMIMEGW_WRAPPER"
+	as_filter_user "${wrapper[@]}" "$SMIMEGW" -c "$(conf "$name")" "$@" \
+		>"$S/out" 2>"$S/err" || RC=$?
+	no_sanitizer "run_filter $*"
 }
 
 # reset NAME - forget gateway NAME's captured calls
@@ -214,10 +223,12 @@ calls() {
 # cap NAME N - directory of call N
 cap() { echo "$S/$1/cap/$2"; }
 
-# no_sanitizer WHAT - no ASan/UBSan report on the filter's stderr
+# no_sanitizer WHAT - no ASan/UBSan or valgrind report on the filter's
+#	stderr (the whole report is shown)
 no_sanitizer() {
-	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer' "$S/err"; then
-		fail "$1: sanitizer report: $(grep -m3 -E 'Sanitizer|runtime error' "$S/err" | tr '\n' ' ')"
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer|^==[0-9]+== ' "$S/err"; then
+		sed 's/^/  | /' "$S/err" >&2
+		fail "$1: sanitizer or valgrind report: $(grep -m3 -E 'Sanitizer|runtime error|^==[0-9]+== ' "$S/err" | tr '\n' ' ')"
 	fi
 }
 
@@ -264,20 +275,21 @@ argv_is() {
 	ok "$what: argv"
 }
 
-# no_leaked_fds NAME N WHAT - call N inherited only stdin (a pipe), stdout
-#	and stderr (/dev/null), and its own script
+# no_leaked_fds NAME N WHAT - call N inherited only stdin (the sealed memfd
+#	that holds the whole message, see sg_reinject), stdout and stderr
+#	(/dev/null), and its own script
 no_leaked_fds() {
-	local c fd target
+	local c fd target memfd="/memfd:smimegw-reinject (deleted)"
 	c=$(cap "$1" "$2")
 	while read -r fd _ target; do
 		case $fd:$target in
-		0:pipe:*) ;;
+		0:"$memfd") ;;
 		1:/dev/null | 2:/dev/null) ;;
 		*:"$CAPTURE") ;;
 		*) fail "$3: sendmail inherited descriptor $fd -> $target" ;;
 		esac
 	done <"$c/fds"
-	grep -q '^0 -> pipe:' "$c/fds" || fail "$3: sendmail's stdin is not a pipe"
+	grep -qxF "0 -> $memfd" "$c/fds" || fail "$3: sendmail's stdin is not the message's memfd"
 	ok "$3: descriptors"
 }
 

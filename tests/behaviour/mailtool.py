@@ -14,6 +14,8 @@ SYNOPSIS
     mailtool.py trace IN OUT             remove the X-SMIME-Gateway field(s)
                                          of the header block into OUT; print
                                          each removed field's value
+    mailtool.py results IN OUT           remove the Authentication-Results
+                                         fields into OUT; print each value
     mailtool.py leaves A B               MIME-decoded leaf parts of A and B
                                          are equal (types and bytes)
     mailtool.py rewrap IN DER OUT        IN with its base64 body replaced by
@@ -155,6 +157,22 @@ def cmd_trace(args):
     write(args[1], b"".join(kept) + data[consumed:head_len] + body)
 
 
+def cmd_results(args):
+    """Remove the Authentication-Results fields into OUT; print each value,
+    unfolded, one a line (empty output: there was none)."""
+    data = read(args[0])
+    fields, body = split_header(data)
+    kept = []
+    for f in fields:
+        if field_name(f) == b"authentication-results":
+            sys.stdout.buffer.write(b" ".join(f.split(b":", 1)[1].split()) + b"\n")
+        else:
+            kept.append(f)
+    head_len = len(data) - len(body)
+    consumed = sum(len(f) for f in fields)
+    write(args[1], b"".join(kept) + data[consumed:head_len] + body)
+
+
 def leaves(path):
     msg = email.message_from_bytes(read(path), policy=email.policy.compat32)
     out = []
@@ -226,6 +244,7 @@ COMMANDS = {
     "outer": (cmd_outer, 1), "smime": (cmd_smime, 2), "body": (cmd_body, 2),
     "entity": (cmd_entity, 2),
     "trace": (cmd_trace, 2), "leaves": (cmd_leaves, 2),
+    "results": (cmd_results, 2),
     "rewrap": (cmd_rewrap, 3), "make-smime": (cmd_make_smime, 3),
     "xor": (cmd_xor, 4), "find": (cmd_find, 2), "lines": (cmd_lines, 3),
 }

@@ -269,6 +269,7 @@ private_key = $r/smimegw/gateway.key
 sendmail = /usr/sbin/sendmail
 null_sender = outbound
 timeout = 240
+hostname = mx.$2
 $logline
 
 [certificates]
@@ -283,6 +284,14 @@ mixed_recipients = $6
 [inbound]
 decrypt_failure = bounce
 desktop_smime = pass
+
+; RFC 3183: sign, then encrypt; verify at the other end (the partner's
+; certificate in certs/ is pinned: no trust anchors needed)
+[signing]
+mode = partners
+
+[verification]
+partner_policy = tag
 EOF
 	chmod 644 "$r/smimegw/smimegw.conf.new"
 	mv -f "$r/smimegw/smimegw.conf.new" "$r/smimegw/smimegw.conf"

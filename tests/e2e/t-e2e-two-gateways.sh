@@ -296,9 +296,16 @@ openssl_reads() {
 	openssl cms -decrypt -inform DER -in "$1" -recip "$2" -inkey "$3" \
 		-out "$MSGS/$4.openssl" 2>"$MSGS/$4.openssl.err" \
 		|| fail "openssl cannot decrypt the $4 hop: $(cat "$MSGS/$4.openssl.err")"
-	e2e_mail verify "$MSGS/$4.openssl" --text "$MSGS/$4.eml.txt" \
+	# sign-then-encrypt (RFC 3183): inside is the sending gateway's
+	# domain signature, which OpenSSL verifies against the test CA
+	grep -qi '^Content-Type: multipart/signed' "$MSGS/$4.openssl" \
+		|| fail "the $4 hop is not signed inside"
+	openssl smime -verify -CAfile "$PKI/ca.pem" -purpose any -in "$MSGS/$4.openssl" \
+		-out "$MSGS/$4.verified" 2>"$MSGS/$4.verify.err" \
+		|| fail "openssl does not verify the $4 hop's signature: $(cat "$MSGS/$4.verify.err")"
+	e2e_mail verify "$MSGS/$4.verified" --text "$MSGS/$4.eml.txt" \
 		--attach "$BLOB" --no-trace >/dev/null \
-		|| fail "what OpenSSL decrypted from the $4 hop is not the original"
+		|| fail "what OpenSSL decrypted and verified from the $4 hop is not the original"
 }
 
 # crossing NAME FROM TO PORT RELAY MAILDIR PKI_ID - checks 1 to 3 in one
@@ -319,11 +326,20 @@ crossing() {
 	res=$(e2e_mail verify "$f" --text "$MSGS/$name.eml.txt" --attach "$BLOB" \
 		--trace "decrypted") || fail "$to's copy is not the original"
 	ok "$to got $from's message: $res"
+	# the receiving gateway verified the sender's domain signature
+	# (pinned partner certificate) and removed it
+	grep -qE "^Authentication-Results: mx\.${to#*@};" "$f" \
+		|| fail "$to's copy has no Authentication-Results of mx.${to#*@}"
+	sed -n '/^Authentication-Results:/,/^[^ \t]/p' "$f" | grep -q 'smime=pass (domain signature' \
+		|| fail "$to's copy: the domain signature did not pass: $(sed -n '/^Authentication-Results:/,/^[^ \t]/p' "$f")"
+	grep -qi '^Content-Type: multipart/signed' "$f" \
+		&& fail "$to's copy still carries the domain signature"
+	ok "$to's gateway verified and removed $from's domain signature (smime=pass)"
 	res=$(e2e_mail hop "$HOPFILE" --canary "$CANARY-$name" --attach "$BLOB" \
 		--der "$MSGS/$name.der") || fail "the $name hop carried something else"
 	ok "what crossed ($name): $res"
 	openssl_reads "$MSGS/$name.der" "$PKI/$id.pem" "$PKI/$id.key" "$name"
-	ok "OpenSSL decrypts the $name ciphertext with the receiving gateway's key to the original"
+	ok "OpenSSL decrypts the $name ciphertext with the receiving gateway's key and verifies the signature inside"
 }
 
 # --------------------------------------- 1, 2: a.example -> b.example

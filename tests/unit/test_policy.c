@@ -243,6 +243,99 @@ static void test_inbound_decisions(void)
 			     "case %zu", i);
 }
 
+static void test_signer_identity(void)
+{
+	static char *dsa_b[] = {"domain-signing-authority@b.example"};
+	static char *dca_b[] = {"Domain-Confidentiality-Authority@B.Example."};
+	static char *smg_b[] = {"smg_encryptor@b.example"};
+	static char *dsa_sub[] = {"domain-signing-authority@dept.b.example"};
+	static char *dsa_c[] = {"domain-signing-authority@c.example"};
+	static char *dsa_evil[] = {"domain-signing-authority@evilb.example"};
+	static char *alice[] = {"bob@b.example", "alice@b.example"};
+	static char *none[] = {NULL};
+	static const struct {
+		char  **emails;
+		size_t	n;
+		const char *from, *sender;
+		sg_signer_identity want;
+		const char *identity;
+	} cases[] = {
+		{dsa_b, 1, "bob@b.example", NULL, SG_SIGNER_DOMAIN,
+		 "domain-signing-authority@b.example"},
+		{dca_b, 1, "bob@b.example", NULL, SG_SIGNER_DOMAIN,
+		 "Domain-Confidentiality-Authority@B.Example."},
+		{smg_b, 1, "bob@b.example", NULL, SG_SIGNER_DOMAIN,
+		 "smg_encryptor@b.example"},
+		/* a parent domain's signer speaks for its subdomains */
+		{dsa_b, 1, "x@dept.b.example", NULL, SG_SIGNER_DOMAIN,
+		 "domain-signing-authority@b.example"},
+		/* not the other way round, nor a look-alike, nor another */
+		{dsa_sub, 1, "bob@b.example", NULL, SG_SIGNER_DOMAIN_MISMATCH,
+		 "domain-signing-authority@dept.b.example"},
+		{dsa_evil, 1, "bob@b.example", NULL, SG_SIGNER_DOMAIN_MISMATCH,
+		 "domain-signing-authority@evilb.example"},
+		{dsa_c, 1, "bob@b.example", NULL, SG_SIGNER_DOMAIN_MISMATCH,
+		 "domain-signing-authority@c.example"},
+		{dsa_b, 1, NULL, NULL, SG_SIGNER_DOMAIN_MISMATCH,
+		 "domain-signing-authority@b.example"},
+		/* originators: From: or Sender: must be one of the addresses */
+		{alice, 2, "alice@b.example", NULL, SG_SIGNER_ORIGINATOR,
+		 "alice@b.example"},
+		{alice, 2, "Alice@B.EXAMPLE.", NULL, SG_SIGNER_ORIGINATOR,
+		 "alice@b.example"},
+		{alice, 2, "carol@b.example", "bob@b.example",
+		 SG_SIGNER_ORIGINATOR, "bob@b.example"},
+		{alice, 2, "carol@b.example", NULL,
+		 SG_SIGNER_ORIGINATOR_MISMATCH, "bob@b.example"},
+		{alice, 2, "ALICE@b.example", NULL, SG_SIGNER_ORIGINATOR,
+		 "alice@b.example"},
+		/* a certificate without addresses: nothing to compare */
+		{none, 0, "carol@b.example", NULL, SG_SIGNER_ORIGINATOR, NULL},
+	};
+	const char *id;
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		sg_signer_identity got = sg_policy_signer(cases[i].emails,
+							  cases[i].n,
+							  cases[i].from,
+							  cases[i].sender, &id);
+
+		SG_CHECK_MSG(got == cases[i].want, "case %zu: %d", i, got);
+		SG_CHECK_MSG((id == NULL && cases[i].identity == NULL)
+			     || (id && cases[i].identity
+				 && strcmp(id, cases[i].identity) == 0),
+			     "case %zu: identity %s", i, id ? id : "(null)");
+	}
+}
+
+static void test_partner_policy(void)
+{
+	static const struct {
+		bool	partner, signed_, temp;
+		sg_partner_policy policy;
+		sg_partner_action want;
+	} cases[] = {
+		{false, false, false, SG_PARTNER_POLICY_REJECT, SG_PARTNER_DELIVER},
+		{true, true, false, SG_PARTNER_POLICY_REJECT, SG_PARTNER_DELIVER},
+		{true, false, false, SG_PARTNER_POLICY_TAG, SG_PARTNER_TAG},
+		{true, false, false, SG_PARTNER_POLICY_QUARANTINE,
+		 SG_PARTNER_QUARANTINE},
+		{true, false, false, SG_PARTNER_POLICY_REJECT, SG_PARTNER_REJECT},
+		{true, true, true, SG_PARTNER_POLICY_TAG, SG_PARTNER_DEFER},
+		{false, false, true, SG_PARTNER_POLICY_TAG, SG_PARTNER_DEFER},
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		sg_policy_sig_facts f = {cases[i].partner, cases[i].signed_,
+					 cases[i].temp};
+
+		SG_CHECK_MSG(sg_policy_partner(&f, cases[i].policy)
+			     == cases[i].want, "case %zu", i);
+	}
+}
+
 int	main(void)
 {
 	SG_RUN(test_membership_and_direction);
@@ -250,5 +343,7 @@ int	main(void)
 	SG_RUN(test_direction_address_forms);
 	SG_RUN(test_outbound_partition);
 	SG_RUN(test_inbound_decisions);
+	SG_RUN(test_signer_identity);
+	SG_RUN(test_partner_policy);
 	return sg_test_done();
 }
