@@ -5,8 +5,9 @@
  *	S/MIME domain encryption gateway: a Postfix content filter
  * SYNOPSIS
  *	smimegw [-c config] [-q queue_id] -f sender -- recipient ...
- *	smimegw [-c config] -n
- *	smimegw --help | --version
+ *	smimegw [-c config] [-u user] -n
+ *	smimegw [-c config] -d
+ *	smimegw -h | --help | -V | --version
  * DESCRIPTION
  *	Postfix's pipe(8) runs smimegw once per message, message on stdin.
  *	Mail from one of our domains to a domain with a certificate in the
@@ -15,11 +16,26 @@
  *	is reinjected unaltered. Reinjection is "sendmail -G -i -f sender --
  *	recipients" for each copy; every copy is built before the first is
  *	sent.
+ *	A probe of smimegw-test(8) (a live token, see sg_probe(3)) is
+ *	handled like any message, but what would happen to each recipient is
+ *	recorded beside the token instead, and nothing is sent (exit 0).
+ *	Log lines of a message end in its message-id=<...>, as Postfix's
+ *	cleanup logs it, so grep finds the original and every copy.
  *
  *	-c config	configuration file (default /etc/smimegw/smimegw.conf)
  *	-q queue_id	Postfix queue id, for the logs
  *	-f sender	envelope sender ("" for the null sender)
- *	-n		check the configuration, keys and certificates; exit
+ *	-n		check the configuration, keys and certificates, and
+ *			that each of our domains is one Postfix receives
+ *			mail for; exit. Run as root, it first becomes the
+ *			filter's user (-u, default smimegw), so that every
+ *			file is read with the filter's rights; it never
+ *			checks as root. Otherwise it checks as the caller.
+ *	-u user		the filter's user, for -n as root
+ *	-d		print the configuration in use, every key with its
+ *			value or default, one "[section] key = value" a
+ *			line; exit
+ *	-h, --help	usage; exit 0.  -V, --version: the version; exit 0
  * EXIT STATUS
  *	0	every copy was accepted by sendmail
  *	65	bad message (bounce), with a 5.x.x line on stdout
@@ -28,7 +44,8 @@
  *		limit, SIGTERM/SIGHUP/SIGINT (sendmail is killed first, so
  *		no copy is left half-read), and a bad command line (a
  *		master.cf mistake defers)
- *	78	-n only: the configuration is bad
+ *	78	-n, -d: the configuration is bad; -n as root: no such
+ *		user, or the rights could not be dropped
  * SECURITY
  *	Refuses to run as root. umask 077. No shell anywhere. Never prints
  *	message content or key material; details go to syslog.
@@ -54,11 +71,16 @@
 #include "sg_log.h"
 #include "sg_mem.h"
 #include "sg_mime.h"
+#include "sg_outsign.h"
 #include "sg_policy.h"
 #include "sg_postconf.h"
+#include "sg_probe.h"
 #include "sg_reinject.h"
+#include "sg_trust.h"
+#include "sg_user.h"
 
 #define DEF_CONFIG	"/etc/smimegw/smimegw.conf"
+#define DEF_USER	"smimegw"
 
 #define EXIT_OK		0
 #define EXIT_DATAERR	65
@@ -71,17 +93,25 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: smimegw [-c CONFIG] [-q QUEUE_ID] -f SENDER -- RECIPIENT...\n"
-		"       smimegw [-c CONFIG] -n\n"
-		"       smimegw --help | --version\n\n"
+		"       smimegw [-c CONFIG] [-u USER] -n\n"
+		"       smimegw [-c CONFIG] -d\n"
+		"       smimegw -h | --help | -V | --version\n\n"
 		"S/MIME domain encryption gateway, run by Postfix pipe(8) as a "
 		"content filter.\n"
 		"  -c CONFIG    configuration file (default " DEF_CONFIG ")\n"
 		"  -q QUEUE_ID  Postfix queue id, for the logs\n"
 		"  -f SENDER    envelope sender (\"\" for the null sender)\n"
-		"  -n           check configuration, keys and certificates, "
-		"then exit\n"
+		"  -n           check configuration, keys, certificates and "
+		"Postfix's\n"
+		"               domain lists, then exit; as root, as the "
+		"filter's user\n"
+		"  -u USER      the filter's user for -n as root (default "
+		DEF_USER ")\n"
+		"  -d           print the configuration in use, defaults "
+		"included\n"
+		"  -h, --help   this text;  -V, --version  the version\n"
 		"Exit: 0 sent, 65/69 bounce (5.x.x reason on stdout), "
-		"75 defer, 78 bad configuration (-n).\n");
+		"75 defer, 78 bad configuration (-n, -d).\n");
 }
 
 /* finish - one DSN line on stdout, then exit */
@@ -248,7 +278,77 @@ static sg_status check_cert_dir(const char *dir)
 	return st;
 }
 
+/*
+ * become_user - -n as root: every file is read with the filter's rights,
+ * never with root's; 78 when that cannot be. Not root: the caller's own
+ * rights are what is checked.
+ */
+static int become_user(const char *user)
+{
+	bool	changed;
+	sg_status st;
+
+	st = sg_user_become(user, &changed);
+	if (!sg_status_is_ok(&st)) {
+		fprintf(stderr, "smimegw: -n as root: %s (the filter's user: "
+			"-u USER names it); not checking as root\n", st.text);
+		return EXIT_CONFIG;
+	}
+	if (changed)
+		fprintf(stderr, "smimegw: checking as user %s (uid %ld)\n",
+			user, (long) getuid());
+	return EXIT_OK;
+}
+
+/* print_config - the -d mode: every key with the value in use */
+static int print_config(const char *path)
+{
+	sg_config *cfg = NULL;
+	sg_status st;
+
+	st = sg_config_load(path, &cfg);
+	if (!sg_status_is_ok(&st)) {
+		fprintf(stderr, "smimegw: %s\n", st.text);
+		return EXIT_CONFIG;
+	}
+	sg_config_print(cfg, stdout);
+	sg_config_free(cfg);
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_CONFIG;
+}
+
 /* check_config - the -n mode: parse and load everything */
+/*
+ * check_signatures - -n: the signing key (when something is signed), the
+ * trust anchors and the CRL directory load as the filter will load them
+ */
+static sg_status check_signatures(const sg_config *cfg)
+{
+	sg_outsign *os = NULL;
+	sg_trust *trust = NULL;
+	sg_status st = sg_status_ok();
+
+	if (cfg->sign_mode != SG_SIGN_NONE) {
+		st = sg_outsign_new(cfg, &os);
+		if (!sg_status_is_ok(&st))
+			return sg_status_make(SG_CONFIG, "%s: %s ([signing] mode "
+					      "= none turns signing off)",
+					      cfg->path, st.text);
+		sg_outsign_free(os);
+	}
+	st = sg_trust_load(cfg->trust_anchors, cfg->crl_dir, &trust);
+	if (!sg_status_is_ok(&st))
+		return sg_status_make(SG_CONFIG, "%s: [verification]: %s",
+				      cfg->path, st.text);
+	sg_trust_free(trust);
+	if (cfg->partner_policy == SG_PARTNER_POLICY_QUARANTINE
+	    && (cfg->quarantine_address == NULL
+		|| strchr(cfg->quarantine_address, '@') == NULL))
+		return sg_status_make(SG_CONFIG, "%s: [verification] "
+				      "partner_policy = quarantine needs a "
+				      "quarantine_address", cfg->path);
+	return sg_status_ok();
+}
+
 static int check_config(const char *path)
 {
 	sg_config *cfg = NULL;
@@ -269,6 +369,8 @@ static int check_config(const char *path)
 			 "%s is not a directory", path, cfg->cert_dir);
 	if (sg_status_is_ok(&st))
 		st = check_cert_dir(cfg->cert_dir);
+	if (sg_status_is_ok(&st))
+		st = check_signatures(cfg);
 	if (sg_status_is_ok(&st) && access(cfg->sendmail, X_OK) < 0)
 		st = sg_status_make(SG_CONFIG, "%s: [gateway] sendmail %s is "
 			"not executable", path, cfg->sendmail);
@@ -281,6 +383,12 @@ static int check_config(const char *path)
 	}
 	if (sg_status_is_ok(&st))
 		st = sg_postconf_check_timeout(cfg);
+	if (sg_status_is_ok(&st)) {
+		size_t	missing;
+
+		/* warnings: Postfix may take a domain by a route not asked */
+		st = sg_postconf_check_domains(cfg, &missing);
+	}
 	sg_keyring_free(kr);
 	sg_config_free(cfg);
 	if (!sg_status_is_ok(&st)) {
@@ -289,6 +397,40 @@ static int check_config(const char *path)
 	}
 	printf("smimegw: %s: configuration OK\n", path);
 	return EXIT_OK;
+}
+
+/*
+ * The message's Message-ID for the log lines of this message, as Postfix's
+ * cleanup logs it (" message-id=<...>", or empty): grep on it finds the
+ * original and every reinjected copy, whose header keeps it.
+ */
+static char log_msgid[300];
+
+/* note_message_id - log_msgid from the header; printable, no blanks */
+static void note_message_id(const sg_buf *msg)
+{
+	static const char head[] = " message-id=<";
+	sg_buf	value = SG_BUF_INIT;
+	const char *v, *end;
+	size_t	n, i;
+
+	log_msgid[0] = '\0';
+	if (!sg_mime_raw_header(msg->data, msg->len, "Message-ID", &value))
+		goto cleanup;
+	v = (const char *) value.data;
+	if (*v == '<')
+		v++;
+	if ((end = strchr(v, '>')) == NULL)
+		end = v + strcspn(v, " \t");
+	memcpy(log_msgid, head, sizeof(head) - 1);
+	n = sizeof(head) - 1;
+	for (i = 0; v + i < end && n < sizeof(log_msgid) - 2; i++)
+		log_msgid[n++] = v[i] > 0x20 && v[i] < 0x7f && v[i] != '"'
+			? v[i] : '?';
+	log_msgid[n++] = '>';
+	log_msgid[n] = '\0';
+cleanup:
+	sg_buf_free(&value);
 }
 
 /* direction_name - for the log */
@@ -330,16 +472,37 @@ static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 		{
 			char	tail[SG_GATEWAY_ACTION_MAX + 40];
 
-			snprintf(tail, sizeof(tail), "%s size=%zu status=sent",
-				 c->action, c->data.len);
+			snprintf(tail, sizeof(tail), "%s size=%zu status=sent%s",
+				 c->action, c->data.len, log_msgid);
 			sg_log_rcpts(false, head, c->rcpts, c->nrcpts, tail);
 		}
 	}
 	if (res->trailing)
 		sg_log_info("%s: note: ignored %zu bytes after the CMS object "
 			    "(a footer added by a relay?)", dir, res->trailing);
-	sg_log_info("%s: from=<%s> nrcpt=%zu copies=%zu result=sent", dir,
-		    job->sender, job->nrcpts, res->ncopies);
+	sg_log_info("%s: from=<%s> nrcpt=%zu copies=%zu result=sent%s", dir,
+		    job->sender, job->nrcpts, res->ncopies, log_msgid);
+}
+
+/*
+ * probe_done - smimegw-test's probe: record what would have happened to
+ * each recipient, send nothing, and let Postfix take it as delivered
+ */
+static void probe_done(const sg_probe *probe, const sg_gateway_job *job,
+		       sg_gateway_result *res, const sg_status *gst)
+{
+	sg_status st;
+
+	st = sg_probe_record(probe, job->cfg, job->rcpts, job->nrcpts, res,
+			     gst);
+	if (sg_status_is_ok(gst))
+		sg_gateway_result_free(res);
+	if (!sg_status_is_ok(&st))
+		tempfail(&st);
+	sg_log_info("probe: from=<%s> nrcpt=%zu token=%.8s... result=recorded "
+		    "(smimegw-test; nothing sent)%s", job->sender, job->nrcpts,
+		    sg_probe_token(probe), log_msgid);
+	finish(EXIT_OK, NULL, NULL);
 }
 
 /* process - one message: build every copy, then send them or refuse */
@@ -348,21 +511,27 @@ static void process(const sg_config *cfg, const char *sender, char **rcpts,
 {
 	sg_gateway_job job = {cfg, sender, rcpts, nrcpts, msg->data, msg->len};
 	sg_gateway_result res;
+	sg_probe *probe;
 	sg_status st;
 
+	note_message_id(msg);
+	probe = sg_probe_find(cfg->probe_dir, msg->data, msg->len);
 	st = sg_gateway_process(&job, &res);
+	if (probe != NULL)
+		probe_done(probe, &job, &res, &st);
 	if (st.code == SG_REJECT) {
 		sg_log_info("%s: from=<%s> nrcpt=%zu result=bounced dsn=%s "
-			    "reason=\"%s\"", direction_name(res.direction),
-			    sender, nrcpts, res.dsn, st.text);
+			    "reason=\"%s\"%s", direction_name(res.direction),
+			    sender, nrcpts, res.dsn, st.text, log_msgid);
 		finish(res.by_policy ? EXIT_POLICY : EXIT_DATAERR, res.dsn,
 		       res.dsn_text);
 	}
 	if (!sg_status_is_ok(&st)) {
 		sg_log_warning("%s: from=<%s> nrcpt=%zu result=deferred dsn=%s "
-			       "reason=\"%s\" (%s)",
+			       "reason=\"%s\" (%s)%s",
 			       direction_name(res.direction), sender, nrcpts,
-			       res.dsn, st.text, sg_code_name(st.code));
+			       res.dsn, st.text, sg_code_name(st.code),
+			       log_msgid);
 		/* never a detail of why decryption failed (RFC 3218) */
 		defer_line(res.dsn, res.dsn_text, strcmp(res.dsn, "4.7.5")
 			   ? st.text : NULL);
@@ -379,18 +548,20 @@ int	main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *config = DEF_CONFIG;
+	const char *user = DEF_USER;
 	const char *sender = NULL;
 	sg_config *cfg = NULL;
 	sg_buf	msg = SG_BUF_INIT;
 	sg_status st;
-	int	check = 0, c;
+	int	check = 0, dump = 0, c;
 	size_t	i;
 
 	umask(077);
 	open_std_fds();
 	sg_log_open("smimegw");
 	opterr = 0;			/* stdout/stderr become DSN text */
-	while ((c = getopt_long(argc, argv, "c:q:f:n", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:q:f:nu:dhV", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config = optarg;
@@ -403,6 +574,12 @@ int	main(int argc, char **argv)
 			break;
 		case 'n':
 			check = 1;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'd':
+			dump = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -418,8 +595,15 @@ int	main(int argc, char **argv)
 			       "misconfigured: bad command line");
 		}
 	}
+	if (check && dump) {
+		fprintf(stderr, "smimegw: -n and -d do not go together\n");
+		return EXIT_CONFIG;
+	}
+	if (dump)
+		return print_config(config);
 	if (check)
-		return check_config(config);
+		return (c = become_user(user)) != EXIT_OK ? c
+			: check_config(config);
 	if (getuid() == 0 || geteuid() == 0) {
 		sg_log_error("refusing to run as root; set user= in master.cf");
 		finish(EXIT_TEMPFAIL, "4.3.5", "misconfigured: runs as root");

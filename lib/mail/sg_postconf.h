@@ -2,16 +2,19 @@
  * NAME
  *	sg_postconf 3h
  * SUMMARY
- *	keep [gateway] timeout safely below Postfix's smimegw_time_limit
+ *	what smimegw -n asks Postfix: the time limit, the domain lists
  * SYNOPSIS
  *	#include "sg_postconf.h"
  *
  *	st = sg_postconf_check_timeout(cfg);		(smimegw -n)
+ *	st = sg_postconf_check_domains(cfg, &missing);	(smimegw -n)
  *
  *	ok = sg_postconf_time("5m", &seconds);
  *	max = sg_postconf_timeout_max(limit);
  *	st = sg_postconf_get("/usr/sbin/postconf", "smimegw_time_limit",
  *			     &value);
+ *	yes = sg_postconf_in_list("a.example, .b.example", "x.b.example",
+ *				  parent_matches);
  * DESCRIPTION
  *	pipe(8) kills the filter when smimegw_time_limit runs out, and
  *	bounces the message even when a copy was already reinjected. The
@@ -39,6 +42,24 @@
  *	and returns SG_OK: the check cannot be made. With a smimegw service
  *	and the parameter unset, postconf prints Postfix's default,
  *	$command_time_limit (1000s), which is then checked like any value.
+ *
+ *	sg_postconf_check_domains() warns (sg_log_warning, one line per
+ *	domain, *missing counts them) about each of our [gateway] domains
+ *	that none of Postfix's mydestination, relay_domains,
+ *	virtual_alias_domains and virtual_mailbox_domains names ("postconf
+ *	-xh" each): Postfix would not receive mail for it, so it is most
+ *	likely a typo, and mail from its users would be taken for inbound
+ *	and leave in clear. A list element matches as Postfix's domain lists
+ *	do: the name itself (case and a trailing dot aside); ".example"
+ *	matches every name below example; "example" matches the names below
+ *	it too when the parameter is listed in Postfix's
+ *	parent_domain_matches_subdomains. A lookup table ("type:name") is
+ *	asked with "postmap -q DOMAIN type:name" (postmap beside [gateway]
+ *	postconf), for the domain itself only. "!name" elements and
+ *	"/file/name" lists are not interpreted: a domain they might name is
+ *	reported with "(not checked: ...)". When postconf cannot be asked,
+ *	one warning says the check was not made.
+ *	sg_postconf_in_list() is the pure matcher of plain elements.
  * DIAGNOSTICS
  *	sg_postconf_check_timeout(): SG_CONFIG when the timeout is not safely
  *	below the limit, or postconf printed a value Postfix cannot read;
@@ -51,6 +72,7 @@
 #define SG_POSTCONF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "sg_config.h"
 #include "sg_status.h"
@@ -71,5 +93,12 @@ sg_status sg_postconf_get(const char *postconf, const char *name,
 
 /* sg_postconf_check_timeout - -n: timeout safely below smimegw_time_limit */
 sg_status sg_postconf_check_timeout(const sg_config *cfg);
+
+/* sg_postconf_in_list - a plain element of a Postfix domain list matches */
+bool	sg_postconf_in_list(const char *list, const char *domain,
+			    bool parent_matches);
+
+/* sg_postconf_check_domains - -n: warn about domains Postfix does not take */
+sg_status sg_postconf_check_domains(const sg_config *cfg, size_t *missing);
 
 #endif

@@ -108,6 +108,12 @@ fake_postconf() {
 	local name=$1 body=$2
 	cat >"$S/$name/postconf" <<EOF
 #!/bin/sh
+case "\$*" in
+# smimegw -n also asks for the domain lists: a.example is Postfix's
+"-xh virtual_mailbox_domains") echo a.example; exit 0 ;;
+"-xh mydestination"|"-xh relay_domains"|"-xh virtual_alias_domains"|\
+"-xh parent_domain_matches_subdomains") echo; exit 0 ;;
+esac
 [ "\$*" = "-xh smimegw_time_limit" ] || { echo "bad args: \$*" >&2; exit 9; }
 $body
 EOF
