@@ -55,10 +55,17 @@ sg_install_subst("${CMAKE_SOURCE_DIR}/man/smimegw.conf.5"
   "${CMAKE_INSTALL_MANDIR}/man5" smimegw.conf.5)
 sg_install_subst("${CMAKE_SOURCE_DIR}/man/smimegw-cms.1"
   "${CMAKE_INSTALL_MANDIR}/man1" smimegw-cms.1)
-if(EXISTS "${CMAKE_SOURCE_DIR}/filter/smimegw_test.c")
-  sg_install_subst("${CMAKE_SOURCE_DIR}/man/smimegw-test.8"
-    "${CMAKE_INSTALL_MANDIR}/man8" smimegw-test.8)
-endif()
+sg_install_subst("${CMAKE_SOURCE_DIR}/man/smimegw-test.8"
+  "${CMAKE_INSTALL_MANDIR}/man8" smimegw-test.8)
+sg_install_subst("${CMAKE_SOURCE_DIR}/man/smimegw-cert.8"
+  "${CMAKE_INSTALL_MANDIR}/man8" smimegw-cert.8)
+foreach(f smimegw-sync.service smimegw-sync.timer)
+  sg_install_subst("${CMAKE_SOURCE_DIR}/examples/${f}"
+    "lib/systemd/system" ${f})
+endforeach()
+install(FILES "${CMAKE_SOURCE_DIR}/examples/community.ldif"
+  "${CMAKE_SOURCE_DIR}/examples/smimegw-sync.cron"
+  DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 sg_install_subst("${CMAKE_SOURCE_DIR}/master.cf.sample"
   "${CMAKE_INSTALL_DOCDIR}" master.cf.sample)
 sg_install_subst("${CMAKE_SOURCE_DIR}/examples/smimegw.conf"

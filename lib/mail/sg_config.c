@@ -69,6 +69,15 @@ static const sg_ini_word sg_config_partner_policy[] = {
 	{"reject", SG_PARTNER_POLICY_REJECT}, {NULL, 0},
 };
 
+static const sg_ini_word sg_config_invalid[] = {
+	{"defer", SG_INVALID_DEFER}, {"bounce", SG_INVALID_BOUNCE}, {NULL, 0},
+};
+
+static const sg_ini_word sg_config_harvest[] = {
+	{"off", SG_HARVEST_OFF}, {"pending", SG_HARVEST_PENDING},
+	{"auto", SG_HARVEST_AUTO}, {NULL, 0},
+};
+
 static const sg_ini_word sg_config_desktop[] = {
 	{"pass", SG_DESKTOP_PASS}, {"reject", SG_DESKTOP_REJECT}, {NULL, 0},
 };
@@ -138,6 +147,36 @@ static const sg_ini_item sg_config_schema[] = {
 	 .words = sg_config_partner_policy, CFG(partner_policy)},
 	{"verification", "quarantine_address", SG_INI_STRING,
 	 CFG(quarantine_address)},
+	{"gateway", "state_directory", SG_INI_PATH, .def = "/var/lib/smimegw",
+	 CFG(state_dir)},
+	{"certificates", "invalid", SG_INI_ENUM, .def = "defer",
+	 .words = sg_config_invalid, CFG(invalid)},
+	{"certificates", "warn_days", SG_INI_UINT, .def = "30", .min = 0,
+	 .max = 3650, CFG(warn_days)},
+	{"harvest", "mode", SG_INI_ENUM, .def = "off",
+	 .words = sg_config_harvest, CFG(harvest_mode)},
+	{"harvest", "pending_dir", SG_INI_PATH,
+	 .def = "/var/lib/smimegw/pending", CFG(harvest_pending_dir)},
+	{"ldap", "uri", SG_INI_STRING, CFG(ldap_uri)},
+	{"ldap", "starttls", SG_INI_BOOL, .def = "yes", CFG(ldap_starttls)},
+	{"ldap", "ca_file", SG_INI_PATH, CFG(ldap_ca_file)},
+	{"ldap", "bind_dn", SG_INI_STRING, CFG(ldap_bind_dn)},
+	{"ldap", "bind_password_file", SG_INI_PATH,
+	 CFG(ldap_bind_password_file)},
+	{"ldap", "base", SG_INI_STRING, CFG(ldap_base)},
+	{"ldap", "member_filter", SG_INI_STRING,
+	 .def = "(objectClass=domainRelatedObject)", CFG(ldap_member_filter)},
+	{"ldap", "domain_attribute", SG_INI_STRING, .def = "associatedDomain",
+	 CFG(ldap_domain_attribute)},
+	{"ldap", "certificate_attribute", SG_INI_STRING,
+	 .def = "userCertificate;binary", CFG(ldap_certificate_attribute)},
+	{"ldap", "crl_base", SG_INI_STRING, CFG(ldap_crl_base)},
+	{"ldap", "directory", SG_INI_PATH, .def = "/var/lib/smimegw/community",
+	 CFG(ldap_directory)},
+	{"ldap", "max_age", SG_INI_UINT, .def = "86400", .min = 0,
+	 .max = 31536000, CFG(ldap_max_age)},
+	{"ldap", "timeout", SG_INI_UINT, .def = "30", .min = 1, .max = 600,
+	 CFG(ldap_timeout)},
 };
 
 /* sg_config_load - read and validate a file; caller frees *cfg */

@@ -56,6 +56,32 @@
  *	strip_domain_signature = yes
  *	partner_policy = tag			(tag | quarantine | reject)
  *	quarantine_address =			(required with quarantine)
+ *	[gateway] state_directory = /var/lib/smimegw	(what the filter
+ *						 remembers: warnings given,
+ *						 partners' capabilities)
+ *	[certificates] invalid = defer		(defer | bounce: no usable
+ *						 partner certificate left)
+ *	[certificates] warn_days = 30		(our own certificates)
+ *	[harvest]
+ *	mode = off				(off | pending | auto)
+ *	pending_dir = /var/lib/smimegw/pending
+ *	[ldap]					(the community directory;
+ *						 smimegw-cert sync, sg_ldap)
+ *	uri =					(ldap:// or ldaps://, several
+ *						 separated by blanks: failover)
+ *	starttls = yes
+ *	ca_file =				(CA of the directory's TLS
+ *						 certificate)
+ *	bind_dn =				(optional; simple bind)
+ *	bind_password_file =			(mode 0600)
+ *	base =					(required with uri)
+ *	member_filter = (objectClass=domainRelatedObject)
+ *	domain_attribute = associatedDomain
+ *	certificate_attribute = "userCertificate;binary"
+ *	crl_base =				(optional)
+ *	directory = /var/lib/smimegw/community	(the snapshot link)
+ *	max_age = 86400				(seconds; 0: never stale)
+ *	timeout = 30				(seconds, each operation)
  *
  *	Values that would silently mean something else are refused: any
  *	text iniparser would drop (an unquoted ';' or '#', so comments go
@@ -113,6 +139,17 @@ typedef enum sg_partner_policy {
 	SG_PARTNER_POLICY_REJECT,
 } sg_partner_policy;
 
+typedef enum sg_invalid_policy {
+	SG_INVALID_DEFER = 0,		/* wait in the queue */
+	SG_INVALID_BOUNCE,		/* 5.7.5 */
+} sg_invalid_policy;
+
+typedef enum sg_harvest_mode {
+	SG_HARVEST_OFF = 0,
+	SG_HARVEST_PENDING,		/* stored for the administrator */
+	SG_HARVEST_AUTO,		/* activated when chain-valid */
+} sg_harvest_mode;
+
 typedef struct sg_config {
 	char   *path;			/* the file it came from */
 	/* [gateway] */
@@ -151,6 +188,28 @@ typedef struct sg_config {
 	bool	strip_domain_signature;
 	sg_partner_policy partner_policy;
 	char   *quarantine_address;	/* NULL: none */
+	/* [gateway] state_directory: what the filter remembers */
+	char   *state_dir;
+	/* [certificates] */
+	sg_invalid_policy invalid;	/* no usable certificate left */
+	unsigned warn_days;		/* our own certificates expiring */
+	/* [harvest] */
+	sg_harvest_mode harvest_mode;
+	char   *harvest_pending_dir;
+	/* [ldap]: the community directory (sg_ldap, sg_ldapsnap) */
+	char   *ldap_uri;		/* NULL: no directory */
+	bool	ldap_starttls;
+	char   *ldap_ca_file;
+	char   *ldap_bind_dn;		/* NULL: anonymous */
+	char   *ldap_bind_password_file;
+	char   *ldap_base;
+	char   *ldap_member_filter;
+	char   *ldap_domain_attribute;
+	char   *ldap_certificate_attribute;
+	char   *ldap_crl_base;		/* NULL: no CRLs */
+	char   *ldap_directory;		/* the snapshot link */
+	unsigned ldap_max_age;		/* seconds; 0: never stale */
+	unsigned ldap_timeout;		/* seconds, each LDAP operation */
 } sg_config;
 
 /* sg_config_load - read and validate a file; caller frees *cfg */

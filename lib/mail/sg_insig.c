@@ -18,8 +18,11 @@
 #include <gmime/gmime.h>
 
 #include "sg_certdir.h"
+#include "sg_capstore.h"
 #include "sg_certs.h"
+#include "sg_harvest.h"
 #include "sg_insig.h"
+#include "sg_ldapsnap.h"
 #include "sg_mem.h"
 #include "sg_mimesig.h"
 #include "sg_policy.h"
@@ -68,6 +71,9 @@ static bool sg_insig_pinned(const sg_config *cfg, const char *from,
 	if (crt == NULL || *from == '\0')
 		return false;
 	st = sg_certdir_find(cfg->cert_dir, from, &file);
+	/* the community snapshot's certificates are the partner's too */
+	if (sg_status_is_ok(&st) && file == NULL && cfg->ldap_directory)
+		st = sg_ldapsnap_find(cfg->ldap_directory, from, &file);
 	if (sg_status_is_ok(&st) && file != NULL)
 		st = sg_certs_load(&certs, file);
 	if (sg_status_is_ok(&st) && file != NULL)
@@ -76,6 +82,42 @@ static bool sg_insig_pinned(const sg_config *cfg, const char *from,
 	sg_certs_free(&certs);
 	free(file);
 	return found;
+}
+
+/*
+ * sg_insig_learn - RFC 8551 2.7.1: a verified domain signature's
+ * SMIMECapabilities choose the cipher for mail back to that domain
+ */
+static void sg_insig_learn(sg_insig_run *run, const sg_verify_signer *s,
+			   const char *identity)
+{
+	const char *at = identity ? strrchr(identity, '@') : NULL;
+	char	dom[256];
+
+	if (s->ncaps == 0 || at == NULL || !s->has_signing_time
+	    || !sg_policy_domain_of(identity, dom, sizeof(dom)))
+		return;
+	if (sg_capstore_learn(run->cfg->state_dir, dom, s->signing_time,
+			      s->caps, s->ncaps, time(NULL)))
+		sg_insig_say(run->sig, " learned=capabilities:%s", dom);
+}
+
+/* sg_insig_harvest - a verified domain signature's certificates */
+static void sg_insig_harvest(sg_insig_run *run, const sg_verify_signer *s,
+			     const char *identity, bool chain_valid)
+{
+	sg_harvest_input in;
+	char	dom[256], what[400], source[400];
+
+	if (run->cfg->harvest_mode == SG_HARVEST_OFF || identity == NULL
+	    || !sg_policy_domain_of(identity, dom, sizeof(dom)))
+		return;
+	snprintf(source, sizeof(source), "signed mail from <%s>, signer <%s>",
+		 run->sig->from, identity);
+	in = (sg_harvest_input) {dom, s->crt, s->enc_crt, chain_valid, source};
+	sg_harvest(run->cfg, &in, time(NULL), what, sizeof(what));
+	if (what[0] != '\0')
+		sg_insig_say(run->sig, " %s", what);
 }
 
 /* sg_insig_signer - judge one signer; add its A-R result */
@@ -119,8 +161,11 @@ static void sg_insig_signer(sg_insig_run *run, const sg_verify_signer *s,
 	}
 	if (res == SG_VERIFY_TEMPERROR)
 		sig->temperror = true;
-	if (strcmp(r.result, "pass") == 0 && who == SG_SIGNER_DOMAIN)
+	if (strcmp(r.result, "pass") == 0 && who == SG_SIGNER_DOMAIN) {
 		*domain_pass = true;
+		sg_insig_learn(run, s, identity);
+		sg_insig_harvest(run, s, identity, !pinned);
+	}
 	snprintf(part, sizeof(part), "%zu", layer + 1);
 	r.comment = comment;
 	r.identifier = identity;
@@ -146,18 +191,6 @@ static bool sg_insig_all_fail(const sg_verify_report *rep)
 		if (rep->signers[i].result != SG_VERIFY_FAIL)
 			return false;
 	return rep->nsigners > 0;
-}
-
-/* sg_insig_lf - bytes with CRLF made LF */
-static void sg_insig_lf(const sg_buf *in, sg_buf *out)
-{
-	size_t	i;
-
-	for (i = 0; i < in->len; i++)
-		if (!(in->data[i] == '\r' && i + 1 < in->len
-		      && in->data[i + 1] == '\n'))
-			sg_buf_append(out, in->data + i, 1);
-	sg_buf_append(out, "", 0);
 }
 
 /* sg_insig_retry - verify again over other bytes; keep the better report */
@@ -318,7 +351,8 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 			if (sg_insig_all_fail(rep)) {
 				sg_buf	lf = SG_BUF_INIT;
 
-				sg_insig_lf(&ms.entity, &lf);
+				sg_buf_append_lf(&lf, ms.entity.data,
+						 ms.entity.len);
 				sg_insig_retry(&vo, &ms, lf.data, lf.len, &rep);
 				sg_buf_wipe_free(&lf);
 			}

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "sg_certs.h"
+#include "sg_expiry.h"
 #include "sg_mem.h"
 #include "sg_mimesig.h"
 #include "sg_outsign.h"
@@ -67,6 +68,9 @@ sg_status sg_outsign_new(const sg_config *cfg, sg_outsign **osp)
 		if (sg_status_is_ok(&est))
 			os->enc_crt = sg_outsign_enc_crt(&os->enc);
 	}
+	(void) sg_expiry_warn(sg_signer_cert(os->signer), "[signing] "
+			      "certificate", cfg->warn_days, cfg->state_dir,
+			      time(NULL));
 	sg_certs_describe(sg_signer_cert(os->signer), who, sizeof(who));
 	snprintf(os->desc, sizeof(os->desc), "signed=%s%s signer=[%s]",
 		 sg_digest_micalg(cfg->sign_digest),

@@ -18,7 +18,7 @@
 #include <gnutls/x509.h>
 
 #include "sg_addr.h"
-#include "sg_buf.h"
+#include "sg_certcheck.h"
 #include "sg_certdir.h"
 #include "sg_mem.h"
 
@@ -329,36 +329,12 @@ typedef enum sg_certdir_use {
 	SG_CERTDIR_NOT_NOW,
 } sg_certdir_use;
 
-/* sg_certdir_is_ca - basicConstraints CA=true? */
-static bool sg_certdir_is_ca(gnutls_x509_crt_t crt)
-{
-	unsigned int critical = 0, ca = 0;
-	int	pathlen = 0;
-
-	return gnutls_x509_crt_get_basic_constraints(crt, &critical, &ca,
-						     &pathlen) >= 0 && ca;
-}
-
-/* sg_certdir_for_encryption - keyUsage absent, or allows encryption */
-static bool sg_certdir_for_encryption(gnutls_x509_crt_t crt)
-{
-	unsigned int usage = 0, critical = 0;
-	int	ret = gnutls_x509_crt_get_key_usage(crt, &usage, &critical);
-
-	if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-		return true;
-	if (ret < 0)
-		return false;			/* unreadable: not trusted */
-	return (usage & (GNUTLS_KEY_KEY_ENCIPHERMENT
-			 | GNUTLS_KEY_KEY_AGREEMENT)) != 0;
-}
-
 /* sg_certdir_use_of - may crt encrypt to a recipient at time now? */
 static sg_certdir_use sg_certdir_use_of(gnutls_x509_crt_t crt, time_t now)
 {
-	if (sg_certdir_is_ca(crt))
+	if (sg_certcheck_is_ca(crt))
 		return SG_CERTDIR_IS_CA;
-	if (!sg_certdir_for_encryption(crt))
+	if (!sg_certcheck_for_encryption(crt))
 		return SG_CERTDIR_NOT_FOR_ENCRYPTION;
 	if (gnutls_x509_crt_get_activation_time(crt) > now
 	    || gnutls_x509_crt_get_expiration_time(crt) < now)
@@ -508,100 +484,17 @@ static void sg_certdir_date(time_t t, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
-/* sg_certdir_name_matches - does one name of a certificate fit canon? */
-static bool sg_certdir_name_matches(const char *name, bool email,
-				    const char *canon)
-{
-	sg_addr	a = SG_ADDR_INIT;
-	char   *dom = NULL, *full = NULL;
-	bool	match = false;
-	size_t	dl, cl = strlen(canon);
-	sg_status st;
-
-	if (!email) {
-		/* a dNSName (or CN) matches the domain file itself */
-		if (strchr(canon, '@') == NULL && strchr(name, ' ') == NULL) {
-			st = sg_addr_domain(name, &dom);
-			match = sg_status_is_ok(&st) && strcmp(dom, canon) == 0;
-		}
-		goto cleanup;
-	}
-	st = sg_addr_parse(name, &a);
-	if (!sg_status_is_ok(&st) || a.domain == NULL)
-		goto cleanup;
-	if (strchr(canon, '@') != NULL) {
-		full = sg_addr_lookup_name(&a);
-		match = strcmp(full, canon) == 0;
-		goto cleanup;
-	}
-	/* an address in the domain, a parent or a subdomain of it */
-	dom = sg_strdup(a.domain);
-	dl = strlen(dom);
-	match = strcmp(dom, canon) == 0
-		|| (dl > cl && dom[dl - cl - 1] == '.'
-		    && strcmp(dom + dl - cl, canon) == 0)
-		|| (cl > dl && canon[cl - dl - 1] == '.'
-		    && strcmp(canon + cl - dl, dom) == 0 && strchr(dom, '.'));
-cleanup:
-	sg_addr_free(&a);
-	free(dom);
-	free(full);
-	return match;
-}
-
 /* sg_certdir_check_names - do crt's names fit the file name canon? */
 static void sg_certdir_check_names(sg_certdir_audit_ctx *a,
 				   gnutls_x509_crt_t crt, const char *desc,
 				   const char *canon)
 {
-	sg_buf	seen = SG_BUF_INIT;
-	char	buf[1024];
-	size_t	size;
-	unsigned int i, critical;
-	int	type;
-	bool	match = false;
+	char	seen[301];
 
-	for (i = 0;; i++) {
-		size = sizeof(buf) - 1;
-		type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size,
-							    &critical);
-		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		if (type != GNUTLS_SAN_RFC822NAME && type != GNUTLS_SAN_DNSNAME)
-			continue;
-		buf[size] = '\0';
-		match |= sg_certdir_name_matches(buf, type
-						 == GNUTLS_SAN_RFC822NAME, canon);
-		sg_buf_append_str(&seen, seen.len ? ", " : "");
-		sg_buf_append_str(&seen, buf);
-	}
-	for (i = 0;; i++) {
-		size = sizeof(buf) - 1;
-		if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_PKCS9_EMAIL, i,
-						  0, buf, &size) < 0)
-			break;
-		buf[size] = '\0';
-		match |= sg_certdir_name_matches(buf, true, canon);
-		sg_buf_append_str(&seen, seen.len ? ", " : "");
-		sg_buf_append_str(&seen, buf);
-	}
-	for (i = 0;; i++) {
-		size = sizeof(buf) - 1;
-		if (gnutls_x509_crt_get_dn_by_oid(crt,
-						  GNUTLS_OID_X520_COMMON_NAME,
-						  i, 0, buf, &size) < 0)
-			break;
-		buf[size] = '\0';
-		match |= sg_certdir_name_matches(buf, strchr(buf, '@') != NULL,
-						 canon);
-		sg_buf_append_str(&seen, seen.len ? ", " : "");
-		sg_buf_append_str(&seen, buf);
-	}
-	if (!match)
+	if (!sg_certcheck_names_match(crt, canon, seen, sizeof(seen)))
 		sg_certdir_say(a, SG_CERTDIR_NOTE, "certificate %s does not "
-			       "name %s (its names: %.300s)", desc, canon,
-			       seen.len ? (char *) seen.data : "none");
-	sg_buf_free(&seen);
+			       "name %s (its names: %s)", desc, canon,
+			       seen[0] ? seen : "none");
 }
 
 /* sg_certdir_check_file - can DIR/entry be loaded, and what is in it? */

@@ -66,8 +66,9 @@
  *	(subjectAltName rfc822Name, subject emailAddress, or a CN with '@')
  *	in that domain, a parent or a subdomain of it, or the domain itself
  *	as dNSName (or CN); it matches <address>.pem when it has that email
- *	address. smimegw -n prints problems and notes as warnings and fails
- *	when there was a problem.
+ *	address (the rules of sg_certcheck(3), which smimegw-cert import
+ *	applies too). smimegw -n prints problems and notes as warnings and
+ *	fails when there was a problem.
  * DIAGNOSTICS
  *	sg_certdir_find(): SG_TEMPFAIL when the directory is missing or not a
  *	directory, or a name cannot be looked up, or a matching entry is

@@ -173,6 +173,19 @@ cleanup:
 }
 
 /* sg_trust_count - numbers of anchors and CRLs loaded */
+/*
+ * sg_trust_revoked - does a CRL of the CRL directory list crt? (for a
+ * partner's encryption certificate: the CRLs there are the
+ * administrator's, so they are taken as they are)
+ */
+bool	sg_trust_revoked(const sg_trust *trust, gnutls_x509_crt_t crt)
+{
+	if (trust == NULL || trust->ncrls == 0)
+		return false;
+	return gnutls_x509_crt_check_revocation(crt, trust->crls,
+						(unsigned) trust->ncrls) == 1;
+}
+
 void	sg_trust_count(const sg_trust *trust, size_t *anchors, size_t *crls)
 {
 	*anchors = trust ? trust->ncas : 0;

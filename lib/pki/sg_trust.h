@@ -107,6 +107,9 @@ sg_status sg_trust_verify_chain(const sg_trust *trust,
 				time_t now, sg_trust_verdict *verdict,
 				char *why, size_t size);
 
+/* sg_trust_revoked - does a CRL of the directory list crt? */
+bool	sg_trust_revoked(const sg_trust *trust, gnutls_x509_crt_t crt);
+
 /* sg_trust_count - numbers of anchors and CRLs loaded */
 void	sg_trust_count(const sg_trust *trust, size_t *anchors, size_t *crls);
 

@@ -133,7 +133,7 @@ make_gateway() {
 	done
 	{
 		echo "# $TEST: gateway $name"
-		for sec in gateway certificates outbound inbound signing verification; do
+		for sec in gateway certificates outbound inbound signing verification harvest ldap; do
 			echo "[$sec]"
 			for k in "${!kv[@]}"; do
 				[ "${k%%.*}" = "$sec" ] && echo "${k#*.} = ${kv[$k]}"
