@@ -454,8 +454,11 @@ static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 	for (k = 0; k < res->ncopies; k++) {
 		sg_gateway_copy *c = &res->copies[k];
 
-		st = sg_reinject(job->cfg->sendmail, job->sender, c->rcpts,
-				 c->nrcpts, c->data.data, c->data.len);
+		st = c->spool != NULL
+			? sg_reinject_spooled(job->cfg->sendmail, job->sender,
+					      c->rcpts, c->nrcpts, c->spool)
+			: sg_reinject(job->cfg->sendmail, job->sender, c->rcpts,
+				      c->nrcpts, c->data.data, c->data.len);
 		snprintf(head, sizeof(head), "%s: copy=%zu/%zu", dir, k + 1,
 			 res->ncopies);
 		if (!sg_status_is_ok(&st)) {
@@ -473,7 +476,9 @@ static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 			char	tail[SG_GATEWAY_ACTION_MAX + 40];
 
 			snprintf(tail, sizeof(tail), "%s size=%zu status=sent%s",
-				 c->action, c->data.len, log_msgid);
+				 c->action, c->spool != NULL
+				 ? sg_reinject_spool_size(c->spool)
+				 : c->data.len, log_msgid);
 			sg_log_rcpts(false, head, c->rcpts, c->nrcpts, tail);
 		}
 	}

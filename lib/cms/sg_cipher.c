@@ -7,6 +7,7 @@
  *	Padding is checked without data-dependent branches over the last
  *	block; failures of every kind return the same 0.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <gnutls/gnutls.h>
@@ -286,4 +287,105 @@ int	sg_cipher_gcm_decrypt(sg_cipher_id id, const uint8_t *key,
 		return 0;
 	}
 	return 1;
+}
+
+ /*
+  * Streaming encryption: one handle, many chunks.
+  */
+
+struct sg_cipher_stream {
+	const sg_cipher_info *ci;
+	gnutls_cipher_hd_t hd;
+};
+
+/* sg_cipher_ciphertext_len - what len bytes of content encrypt to */
+size_t	sg_cipher_ciphertext_len(sg_cipher_id id, size_t len)
+{
+	const sg_cipher_info *ci = sg_cipher_info_of(id);
+
+	if (ci == NULL || ci->aead)
+		return len;
+	return len + ci->iv_size - len % ci->iv_size;
+}
+
+/* sg_cipher_stream_new - a CBC or GCM encryption handle for key and iv */
+sg_status sg_cipher_stream_new(sg_cipher_id id, const uint8_t *key,
+			       const uint8_t *iv, sg_cipher_stream **out)
+{
+	const sg_cipher_info *ci = sg_cipher_info_of(id);
+	gnutls_datum_t k, v;
+	sg_cipher_stream *cs;
+	int	ret;
+
+	*out = NULL;
+	if (ci == NULL)
+		return sg_status_make(SG_INTERNAL, "unknown cipher");
+	k = (gnutls_datum_t) {(unsigned char *) key, (unsigned) ci->key_size};
+	v = (gnutls_datum_t) {(unsigned char *) iv, (unsigned) ci->iv_size};
+	cs = sg_calloc(1, sizeof(*cs));
+	cs->ci = ci;
+	/* GnuTLS's cipher API runs GCM incrementally too (no AAD here). */
+	if ((ret = gnutls_cipher_init(&cs->hd, ci->gnutls, &k, &v)) < 0) {
+		free(cs);
+		return sg_status_make(SG_INTERNAL, "%s: %s", ci->label,
+				      gnutls_strerror(ret));
+	}
+	*out = cs;
+	return sg_status_ok();
+}
+
+/* sg_cipher_stream_update - encrypt a chunk in place (block multiple) */
+sg_status sg_cipher_stream_update(sg_cipher_stream *cs, uint8_t *data,
+				  size_t len)
+{
+	int	ret;
+
+	if (len % cs->ci->iv_size != 0 && !cs->ci->aead)
+		return sg_status_make(SG_INTERNAL, "CBC chunk is not a multiple "
+				      "of the block size");
+	if (len > 0 && (ret = gnutls_cipher_encrypt(cs->hd, data, len)) < 0)
+		return sg_status_make(SG_INTERNAL, "%s: %s", cs->ci->label,
+				      gnutls_strerror(ret));
+	return sg_status_ok();
+}
+
+/*
+ * sg_cipher_stream_final - the last bytes of content: CBC pads them
+ * (tail must have room for one more block; *tail_len grows), GCM
+ * encrypts them and writes the tag
+ */
+sg_status sg_cipher_stream_final(sg_cipher_stream *cs, uint8_t *tail,
+				 size_t *tail_len,
+				 uint8_t tag[SG_CIPHER_GCM_TAG])
+{
+	size_t	block = cs->ci->iv_size, pad;
+	int	ret;
+
+	if (cs->ci->aead) {
+		if (*tail_len > 0
+		    && (ret = gnutls_cipher_encrypt(cs->hd, tail,
+						    *tail_len)) < 0)
+			return sg_status_make(SG_INTERNAL, "%s: %s",
+					      cs->ci->label,
+					      gnutls_strerror(ret));
+		if ((ret = gnutls_cipher_tag(cs->hd, tag,
+					     SG_CIPHER_GCM_TAG)) < 0)
+			return sg_status_make(SG_INTERNAL, "%s: %s",
+					      cs->ci->label,
+					      gnutls_strerror(ret));
+		return sg_status_ok();
+	}
+	pad = block - *tail_len % block;
+	memset(tail + *tail_len, (int) pad, pad);
+	*tail_len += pad;
+	return sg_cipher_stream_update(cs, tail, *tail_len);
+}
+
+/* sg_cipher_stream_free - release the handle; NULL is fine */
+void	sg_cipher_stream_free(sg_cipher_stream *cs)
+{
+	if (cs == NULL)
+		return;
+	gnutls_cipher_deinit(cs->hd);
+	free(cs);
 }

@@ -18,6 +18,14 @@
  *	report failure (bad padding, bad tag) as 0 without saying which, so
  *	that callers cannot become padding oracles. The buffer's contents are
  *	unspecified after a failure; callers wipe it.
+ *
+ *	sg_cipher_stream_*() encrypt content that arrives in chunks, for
+ *	envelopes written while they are encrypted: every chunk but the last
+ *	is a multiple of the block size (16 for AES; a multiple of 16 for GCM
+ *	too); sg_cipher_stream_final() pads (CBC) or writes the tag (GCM).
+ *	The output is the same as sg_cipher_cbc_encrypt() and
+ *	sg_cipher_gcm_encrypt() without AAD. sg_cipher_ciphertext_len() is
+ *	its length, known before the first byte.
  */
 #ifndef SG_CIPHER_H
 #define SG_CIPHER_H
@@ -93,5 +101,29 @@ int	sg_cipher_gcm_decrypt(sg_cipher_id id, const uint8_t *key,
 			      const uint8_t *nonce, const uint8_t *aad,
 			      size_t aad_len, uint8_t *data, size_t len,
 			      const uint8_t *tag, size_t tag_len);
+
+typedef struct sg_cipher_stream sg_cipher_stream;
+
+/* sg_cipher_ciphertext_len - CBC: padded length; GCM: len (tag apart) */
+size_t	sg_cipher_ciphertext_len(sg_cipher_id id, size_t len);
+
+/* sg_cipher_stream_new - encryption handle; free with sg_cipher_stream_free */
+sg_status sg_cipher_stream_new(sg_cipher_id id, const uint8_t *key,
+			       const uint8_t *iv, sg_cipher_stream **out);
+
+/* sg_cipher_stream_update - encrypt a chunk in place (block multiple) */
+sg_status sg_cipher_stream_update(sg_cipher_stream *cs, uint8_t *data,
+				  size_t len);
+
+/*
+ * sg_cipher_stream_final - the last bytes (tail, *tail_len; fewer than a
+ * block is fine): CBC pads them in place (tail has room for one more
+ * block; *tail_len grows), GCM encrypts them and writes the 16-byte tag
+ */
+sg_status sg_cipher_stream_final(sg_cipher_stream *cs, uint8_t *tail,
+				 size_t *tail_len,
+				 uint8_t tag[SG_CIPHER_GCM_TAG]);
+
+void	sg_cipher_stream_free(sg_cipher_stream *cs);
 
 #endif

@@ -221,35 +221,26 @@ static sg_status sg_cms_write_ktri(asn1_node ci, const char *base,
 #undef SUB
 }
 
-/* sg_cms_encrypt - envelope content for certs; appends DER to out */
-sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
-			 gnutls_x509_crt_t const *certs, size_t ncerts,
-			 const uint8_t *content, size_t len, sg_buf *out)
+/*
+ * sg_cms_build - the DER of an (Auth)EnvelopedData ContentInfo whose
+ * encryptedContent is ct (ct_len bytes, already encrypted) and whose mac
+ * is tag (GCM); the key cek is transported to every certificate
+ */
+static sg_status sg_cms_build(const sg_cms_encrypt_opts *opts,
+			      gnutls_x509_crt_t const *certs, size_t ncerts,
+			      const uint8_t *cek, const uint8_t *iv,
+			      const uint8_t *ct, size_t ct_len,
+			      const uint8_t *tag, sg_buf *out)
 {
 	const bool aead = sg_cipher_is_aead(opts->cipher);
 	const char *eci = aead ? "content.authEncryptedContentInfo"
 		: "content.encryptedContentInfo";
 	const size_t cek_len = sg_cipher_key_size(opts->cipher);
-	uint8_t	cek[SG_CIPHER_MAX_KEY];
-	uint8_t	iv[SG_CIPHER_MAX_IV];
-	uint8_t	tag[SG_CIPHER_GCM_TAG];
 	asn1_node ci = NULL;
-	sg_buf	ct = SG_BUF_INIT;
 	sg_buf	params = SG_BUF_INIT;
 	char	path[160];
 	sg_status st;
 	size_t	i;
-
-	if (!sg_cipher_can_encrypt(opts->cipher))
-		return sg_status_make(SG_CONFIG, "cipher %s is not allowed for "
-				      "encryption", sg_cipher_name(opts->cipher));
-	if (ncerts == 0)
-		return sg_status_make(SG_INTERNAL, "no recipient certificate");
-	if (gnutls_rnd(GNUTLS_RND_KEY, cek, cek_len) < 0
-	    || gnutls_rnd(GNUTLS_RND_NONCE, iv, sg_cipher_iv_size(opts->cipher))
-	    < 0)
-		return sg_status_make(SG_TEMPFAIL, "random number generator "
-				      "failed");
 
 	st = sg_asn1_create(aead ? "AuthEnvelopedContentInfo"
 			    : "EnvelopedContentInfo", &ci);
@@ -269,18 +260,7 @@ sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
 				       cek_len);
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
-
-	/* Content encryption. The ciphertext is copied into the tree. */
-	if (aead) {
-		sg_buf_append(&ct, content, len);
-		st = sg_cipher_gcm_encrypt(opts->cipher, cek, iv, NULL, 0,
-					   ct.data, ct.len, tag);
-	} else {
-		st = sg_cipher_cbc_encrypt(opts->cipher, cek, iv, content, len,
-					   &ct);
-	}
-	if (sg_status_is_ok(&st))
-		st = sg_cms_content_params_der(opts->cipher, iv, &params);
+	st = sg_cms_content_params_der(opts->cipher, iv, &params);
 	snprintf(path, sizeof(path), "%s.contentType", eci);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write_str(ci, path, OID_DATA);
@@ -292,14 +272,16 @@ sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
 		 "%s.contentEncryptionAlgorithm.parameters", eci);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write(ci, path, params.data, params.len);
+	/* libtasn1 reads length 0 as "up to a NUL": give it an empty string */
 	snprintf(path, sizeof(path), "%s.encryptedContent", eci);
 	if (sg_status_is_ok(&st))
-		st = sg_asn1_write(ci, path, ct.data ? ct.data : iv, ct.len);
-	sg_buf_free(&ct);
+		st = sg_asn1_write(ci, path, ct_len ? ct : (const uint8_t *) "",
+				   ct_len);
 	if (sg_status_is_ok(&st) && aead) {
 		st = sg_asn1_write(ci, "content.authAttrs", NULL, 0);
 		if (sg_status_is_ok(&st))
-			st = sg_asn1_write(ci, "content.mac", tag, sizeof(tag));
+			st = sg_asn1_write(ci, "content.mac", tag,
+					   SG_CIPHER_GCM_TAG);
 		if (sg_status_is_ok(&st))
 			st = sg_asn1_write(ci, "content.unauthAttrs", NULL, 0);
 	} else if (sg_status_is_ok(&st)) {
@@ -309,10 +291,227 @@ sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
 		st = sg_asn1_encode(ci, out);
 
 cleanup:
-	sg_wipe(cek, sizeof(cek));
-	sg_buf_free(&ct);
 	sg_buf_free(&params);
 	asn1_delete_structure(&ci);
+	return st;
+}
+
+/* sg_cms_keys - a fresh content-encryption key and IV or nonce */
+static sg_status sg_cms_keys(const sg_cms_encrypt_opts *opts, size_t ncerts,
+			     uint8_t *cek, uint8_t *iv)
+{
+	if (!sg_cipher_can_encrypt(opts->cipher))
+		return sg_status_make(SG_CONFIG, "cipher %s is not allowed for "
+				      "encryption", sg_cipher_name(opts->cipher));
+	if (ncerts == 0)
+		return sg_status_make(SG_INTERNAL, "no recipient certificate");
+	if (gnutls_rnd(GNUTLS_RND_KEY, cek, sg_cipher_key_size(opts->cipher))
+	    < 0 || gnutls_rnd(GNUTLS_RND_NONCE, iv,
+			      sg_cipher_iv_size(opts->cipher)) < 0)
+		return sg_status_make(SG_TEMPFAIL, "random number generator "
+				      "failed");
+	return sg_status_ok();
+}
+
+/* sg_cms_encrypt - envelope content for certs; appends DER to out */
+sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
+			 gnutls_x509_crt_t const *certs, size_t ncerts,
+			 const uint8_t *content, size_t len, sg_buf *out)
+{
+	uint8_t	cek[SG_CIPHER_MAX_KEY];
+	uint8_t	iv[SG_CIPHER_MAX_IV];
+	uint8_t	tag[SG_CIPHER_GCM_TAG];
+	sg_buf	ct = SG_BUF_INIT;
+	sg_status st;
+
+	st = sg_cms_keys(opts, ncerts, cek, iv);
+	if (!sg_status_is_ok(&st))
+		return st;
+	/* Content encryption. The ciphertext is copied into the tree. */
+	if (sg_cipher_is_aead(opts->cipher)) {
+		sg_buf_append(&ct, content, len);
+		st = sg_cipher_gcm_encrypt(opts->cipher, cek, iv, NULL, 0,
+					   ct.data, ct.len, tag);
+	} else {
+		st = sg_cipher_cbc_encrypt(opts->cipher, cek, iv, content, len,
+					   &ct);
+	}
+	if (sg_status_is_ok(&st))
+		st = sg_cms_build(opts, certs, ncerts, cek, iv, ct.data, ct.len,
+				  tag, out);
+	sg_wipe(cek, sizeof(cek));
+	sg_buf_free(&ct);
+	return st;
+}
+
+ /*
+  * Streaming encryption: the same DER, written while it is encrypted.
+  */
+
+#define SG_CMS_CHUNK	(64 * 1024)	/* a multiple of every block size */
+
+/* sg_cms_der_hdr - tag and length of the DER element at p (short tags) */
+static bool sg_cms_der_hdr(const uint8_t *p, size_t avail, size_t *hdr,
+			   size_t *len)
+{
+	size_t	n, i;
+
+	if (avail < 2 || (p[0] & 0x1f) == 0x1f)
+		return false;
+	if (p[1] < 0x80) {
+		*hdr = 2;
+		*len = p[1];
+	} else {
+		n = p[1] & 0x7f;
+		if (n == 0 || n > sizeof(size_t) || avail < 2 + n)
+			return false;
+		for (*len = 0, i = 0; i < n; i++)
+			*len = (*len << 8) | p[2 + i];
+		*hdr = 2 + n;
+	}
+	return *len <= avail - *hdr;
+}
+
+/* sg_cms_der_put_hdr - tag and DER length into out; returns its size */
+static size_t sg_cms_der_put_hdr(uint8_t tag, size_t len, uint8_t *out)
+{
+	size_t	n = 0, i;
+
+	out[0] = tag;
+	if (len < 0x80) {
+		out[1] = (uint8_t) len;
+		return 2;
+	}
+	for (i = len; i > 0; i >>= 8)
+		n++;
+	out[1] = (uint8_t) (0x80 | n);
+	for (i = 0; i < n; i++)
+		out[2 + i] = (uint8_t) (len >> (8 * (n - 1 - i)));
+	return 2 + n;
+}
+
+/*
+ * sg_cms_splice - the template (encryptedContent empty) as head and tail
+ * around an encryptedContent of ct_len bytes: the four enclosing lengths
+ * (ContentInfo, [0], EnvelopedData, EncryptedContentInfo) grow, each by
+ * what grew inside it, its child's header included. Returns false when
+ * the template is not as expected.
+ */
+static bool sg_cms_splice(const sg_buf *tpl, size_t ct_len, sg_buf *head,
+			  size_t *tail_off)
+{
+	/* elements before the next level: OID; none; version, RIs; OID, alg */
+	static const int skip[4] = {1, 0, 2, 2};
+	const uint8_t *p = tpl->data;
+	size_t	pos = 0, hdr[4], len[4], starts[4], new_len[4], grow, i;
+	uint8_t	h[16];
+	int	level, k;
+
+	for (level = 0; level < 4; level++) {
+		starts[level] = pos;
+		if (!sg_cms_der_hdr(p + pos, tpl->len - pos, &hdr[level],
+				    &len[level]))
+			return false;
+		pos += hdr[level];
+		for (k = 0; k < skip[level]; k++) {
+			size_t	h2, l2;
+
+			if (!sg_cms_der_hdr(p + pos, tpl->len - pos, &h2, &l2))
+				return false;
+			pos += h2 + l2;
+		}
+	}
+	/* pos: the empty encryptedContent, [0] IMPLICIT primitive */
+	if (pos + 2 > tpl->len || p[pos] != 0x80 || p[pos + 1] != 0)
+		return false;
+	grow = sg_cms_der_put_hdr(0x80, ct_len, h) + ct_len - 2;
+	for (level = 3; level >= 0; level--) {
+		new_len[level] = len[level] + grow;
+		grow += sg_cms_der_put_hdr(p[starts[level]], new_len[level], h)
+			- hdr[level];
+	}
+	for (level = 0; level < 4; level++) {
+		i = sg_cms_der_put_hdr(p[starts[level]], new_len[level], h);
+		sg_buf_append(head, h, i);
+		sg_buf_append(head, p + starts[level] + hdr[level],
+			      (level < 3 ? starts[level + 1] : pos)
+			      - starts[level] - hdr[level]);
+	}
+	i = sg_cms_der_put_hdr(0x80, ct_len, h);
+	sg_buf_append(head, h, i);
+	*tail_off = pos + 2;
+	return true;
+}
+
+/* sg_cms_encrypt_stream - sg_cms_encrypt, written to sink in chunks */
+sg_status sg_cms_encrypt_stream(const sg_cms_encrypt_opts *opts,
+				gnutls_x509_crt_t const *certs, size_t ncerts,
+				const uint8_t *content, size_t len,
+				sg_cms_sink sink, void *ctx)
+{
+	const bool aead = sg_cipher_is_aead(opts->cipher);
+	uint8_t	cek[SG_CIPHER_MAX_KEY];
+	uint8_t	iv[SG_CIPHER_MAX_IV];
+	uint8_t	tag[SG_CIPHER_GCM_TAG];
+	sg_cipher_stream *cs = NULL;
+	sg_buf	tpl = SG_BUF_INIT, head = SG_BUF_INIT;
+	uint8_t *chunk = NULL;
+	size_t	tail_off = 0, done, n;
+	sg_status st;
+
+	memset(tag, 0, sizeof(tag));
+	st = sg_cms_keys(opts, ncerts, cek, iv);
+	if (!sg_status_is_ok(&st))
+		return st;
+	/* The template: everything but the ciphertext, lengths fixed up. */
+	st = sg_cms_build(opts, certs, ncerts, cek, iv, NULL, 0, tag, &tpl);
+	if (sg_status_is_ok(&st)
+	    && !sg_cms_splice(&tpl, sg_cipher_ciphertext_len(opts->cipher,
+							     len), &head,
+			      &tail_off))
+		st = sg_status_make(SG_INTERNAL, "unexpected envelope template");
+	if (sg_status_is_ok(&st))
+		st = sg_cipher_stream_new(opts->cipher, cek, iv, &cs);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+	st = sink(ctx, head.data, head.len);
+	chunk = sg_malloc(SG_CMS_CHUNK + SG_CIPHER_MAX_IV);
+	for (done = 0; sg_status_is_ok(&st) && len - done > SG_CMS_CHUNK;
+	     done += SG_CMS_CHUNK) {
+		memcpy(chunk, content + done, SG_CMS_CHUNK);
+		st = sg_cipher_stream_update(cs, chunk, SG_CMS_CHUNK);
+		if (sg_status_is_ok(&st))
+			st = sink(ctx, chunk, SG_CMS_CHUNK);
+	}
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+	n = len - done;
+	if (n)
+		memcpy(chunk, content + done, n);
+	st = sg_cipher_stream_final(cs, chunk, &n, tag);
+	if (sg_status_is_ok(&st))
+		st = sink(ctx, chunk, n);
+	/* The tail: nothing (CBC), or the mac, whose value is now known. */
+	if (sg_status_is_ok(&st) && aead) {
+		if (tpl.len - tail_off < SG_CIPHER_GCM_TAG)
+			st = sg_status_make(SG_INTERNAL, "unexpected envelope "
+					    "template");
+		else
+			memcpy(tpl.data + tpl.len - SG_CIPHER_GCM_TAG, tag,
+			       SG_CIPHER_GCM_TAG);
+	}
+	if (sg_status_is_ok(&st) && tpl.len > tail_off)
+		st = sink(ctx, tpl.data + tail_off, tpl.len - tail_off);
+
+cleanup:
+	sg_wipe(cek, sizeof(cek));
+	if (chunk != NULL) {
+		sg_wipe(chunk, SG_CMS_CHUNK + SG_CIPHER_MAX_IV);
+		free(chunk);
+	}
+	sg_cipher_stream_free(cs);
+	sg_buf_free(&tpl);
+	sg_buf_free(&head);
 	return st;
 }
 

@@ -9,6 +9,9 @@
  *	sg_cms_encrypt_opts opts = SG_CMS_ENCRYPT_DEFAULTS;
  *	st = sg_cms_encrypt(&opts, certs, ncerts, content, len, &der);
  *
+ *	st = sg_cms_encrypt_stream(&opts, certs, ncerts, content, len,
+ *				   sink, ctx);
+ *
  *	sg_cms_info info;
  *	st = sg_cms_decrypt(keyring, input, input_len, &plain, &info);
  * DESCRIPTION
@@ -20,6 +23,15 @@
  *	KeyTransRecipientInfo, identified by issuerAndSerialNumber (version 0)
  *	or subjectKeyIdentifier (version 2), its key transported with RSA
  *	PKCS#1 v1.5 or RSAES-OAEP with SHA-256 (RFC 3560, RFC 4055).
+ *
+ *	sg_cms_encrypt_stream() writes the same DER to sink(ctx, bytes, n)
+ *	while it encrypts, in chunks of 64 KB, never holding the ciphertext:
+ *	the lengths are known before the first byte (content length, then
+ *	padded length, then the DER headers). Everything that can fail for
+ *	a reason other than the sink (cipher, certificates, key transport)
+ *	fails before sink is first called. A sink that returns an error
+ *	ends the envelope there; the caller must then discard what the sink
+ *	took (it is a cut-off envelope). Memory: 64 KB beside the content.
  *
  *	sg_cms_decrypt() accepts DER and BER (indefinite lengths, chunked
  *	OCTET STRINGs). The ContentInfo is self-delimiting: bytes after it
@@ -104,6 +116,15 @@ typedef struct sg_cms_info {
 sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
 			 gnutls_x509_crt_t const *certs, size_t ncerts,
 			 const uint8_t *content, size_t len, sg_buf *out);
+
+/* sg_cms_sink - takes the next n bytes of an envelope; not OK stops it */
+typedef sg_status (*sg_cms_sink)(void *ctx, const uint8_t *data, size_t n);
+
+/* sg_cms_encrypt_stream - sg_cms_encrypt's DER, to sink while encrypted */
+sg_status sg_cms_encrypt_stream(const sg_cms_encrypt_opts *opts,
+				gnutls_x509_crt_t const *certs, size_t ncerts,
+				const uint8_t *content, size_t len,
+				sg_cms_sink sink, void *ctx);
 
 /* sg_cms_decrypt - open an (Auth)EnvelopedData with one of our keys */
 sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,

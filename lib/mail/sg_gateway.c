@@ -16,15 +16,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sg_capstore.h"
 #include "sg_certdir.h"
 #include "sg_certs.h"
+#include "sg_expiry.h"
 #include "sg_cms.h"
 #include "sg_gateway.h"
 #include "sg_insig.h"
 #include "sg_keyring.h"
+#include "sg_ldapsnap.h"
+#include "sg_log.h"
 #include "sg_mem.h"
 #include "sg_mime.h"
 #include "sg_outsign.h"
+#include "sg_reinject.h"
+#include "sg_smimewrap.h"
+#include "sg_trust.h"
 
 /* Working state for one message. */
 typedef struct sg_gw {
@@ -46,6 +53,8 @@ typedef struct sg_gw {
 	sg_buf	content;		/* the entity copies protect */
 	bool	content_ready;
 	sg_buf	signed_content;		/* ... as multipart/signed */
+	sg_trust *crls;			/* [verification] crl_dir, loaded once */
+	bool	snapshot_checked;	/* its age, logged once */
 	bool	sign_encrypted;		/* [signing] mode: what is signed */
 	bool	sign_plain;
 } sg_gw;
@@ -147,6 +156,12 @@ static sg_status sg_gateway_decrypt(sg_gw *gw, sg_mime *m, sg_buf *out,
 			gw->key_st = sg_keyring_add_files(gw->kr,
 							  cfg->certificate,
 							  cfg->private_key);
+			for (size_t i = 0; sg_status_is_ok(&gw->key_st)
+			     && i < sg_keyring_count(gw->kr); i++)
+				(void) sg_expiry_warn(sg_keyring_cert(gw->kr, i),
+						      "[gateway] certificate",
+						      cfg->warn_days,
+						      cfg->state_dir, time(NULL));
 		}
 		key_st = gw->key_st;
 		if (!sg_status_is_ok(&key_st)) {
@@ -237,6 +252,37 @@ static void sg_gateway_authserv_id(sg_gw *gw)
 }
 
 /*
+ * sg_gateway_find - a recipient's certificate file: the local certificate
+ * directory first (the administrator's overrides), then the community
+ * snapshot of [ldap] directory (sg_ldapsnap: a member without a usable
+ * certificate fails closed)
+ */
+static sg_status sg_gateway_find(sg_gw *gw, const char *rcpt, char **file)
+{
+	const sg_config *cfg = gw->job->cfg;
+	sg_status st;
+	time_t	age;
+
+	st = sg_certdir_find(cfg->cert_dir, rcpt, file);
+	if (!sg_status_is_ok(&st) || *file != NULL || cfg->ldap_directory == NULL)
+		return st;
+	if (!gw->snapshot_checked) {
+		gw->snapshot_checked = true;
+		if (cfg->ldap_max_age > 0)
+			st = sg_ldapsnap_age(cfg->ldap_directory, time(NULL),
+					     &age);
+		if (cfg->ldap_max_age > 0 && sg_status_is_ok(&st)
+		    && sg_ldapsnap_staleness(age, cfg->ldap_max_age)
+		    != SG_LDAPSNAP_FRESH)
+			sg_log_warning("community snapshot %s is %ld s old "
+				       "([ldap] max_age %u): is smimegw-cert "
+				       "sync running?", cfg->ldap_directory,
+				       (long) age, cfg->ldap_max_age);
+	}
+	return sg_ldapsnap_find(cfg->ldap_directory, rcpt, file);
+}
+
+/*
  * sg_gateway_partner - [verification] partner_policy: mail whose From:
  * domain is a partner needs a verified domain signature
  */
@@ -249,8 +295,10 @@ static sg_status sg_gateway_partner(sg_gw *gw)
 	sg_status st;
 
 	if (gw->insig.from[0] != '\0') {
-		st = sg_certdir_find(cfg->cert_dir, gw->insig.from, &file);
-		facts.from_partner = sg_status_is_ok(&st) && file != NULL;
+		st = sg_gateway_find(gw, gw->insig.from, &file);
+		/* a member we cannot look up now is a partner all the same */
+		facts.from_partner = (sg_status_is_ok(&st) && file != NULL)
+			|| st.code == SG_TEMPFAIL;
 		free(file);
 	}
 	gw->partner = sg_policy_partner(&facts, cfg->partner_policy);
@@ -354,6 +402,63 @@ static sg_gateway_copy *sg_gateway_add_copy(sg_gw *gw)
 	return c;
 }
 
+/* sg_gateway_partner_name - "b.example" of DIR/b.example.pem (or of an
+ * address file's domain): the name capabilities are learned under */
+static const char *sg_gateway_partner_name(const char *file, char *buf,
+					   size_t size)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	const char *at = strrchr(base, '@');
+	size_t	len;
+
+	if (at != NULL)
+		base = at + 1;
+	len = strlen(base);
+	if (len > 4 && strcmp(base + len - 4, ".pem") == 0)
+		len -= 4;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, base, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * sg_gateway_unrevoked - drop certificates a CRL of [verification]
+ * crl_dir lists; SG_TEMPFAIL when none is left (or the CRLs cannot be
+ * read: a revocation we cannot check never becomes plain mail)
+ */
+static sg_status sg_gateway_unrevoked(sg_gw *gw, sg_certs *certs,
+				      size_t *revoked)
+{
+	const sg_config *cfg = gw->job->cfg;
+	sg_status st;
+	size_t	i, k = 0;
+
+	*revoked = 0;
+	if (cfg->crl_dir == NULL)
+		return sg_status_ok();
+	if (gw->crls == NULL) {
+		st = sg_trust_load(NULL, cfg->crl_dir, &gw->crls);
+		if (!sg_status_is_ok(&st))
+			return sg_status_make(SG_TEMPFAIL, "[verification] "
+					      "crl_dir: %s", st.text);
+	}
+	for (i = 0; i < certs->count; i++) {
+		if (sg_trust_revoked(gw->crls, certs->crts[i])) {
+			gnutls_x509_crt_deinit(certs->crts[i]);
+			(*revoked)++;
+			continue;
+		}
+		certs->crts[k++] = certs->crts[i];
+	}
+	certs->count = k;
+	if (k == 0)
+		return sg_status_make(SG_TEMPFAIL, "every certificate was "
+				      "revoked (%zu)", *revoked);
+	return sg_status_ok();
+}
+
 /*
  * sg_gateway_entity - what a copy protects: the entity of the message
  * (Content-* fields and body, CRLF), signed by us when sign is set
@@ -400,36 +505,61 @@ static sg_status sg_gateway_encrypt(sg_gw *gw, const char *file,
 	sg_cms_encrypt_opts eo;
 	sg_certs certs = SG_CERTS_INIT;
 	sg_certdir_skipped skipped = {0, 0, 0};
-	sg_buf	der = SG_BUF_INIT;
 	const sg_buf *entity;
+	size_t	revoked = 0;
+	char	name[256];
 	char	one[300], left[100] = "";
 	sg_status st;
 
 	st = sg_certdir_load_skipped(file, time(NULL), &certs, &skipped);
-	if (!sg_status_is_ok(&st))
+	if (sg_status_is_ok(&st))
+		st = sg_gateway_unrevoked(gw, &certs, &revoked);
+	if (!sg_status_is_ok(&st)) {
+		/* expired, not yet valid or revoked: [certificates] invalid */
+		if ((skipped.time > 0 || revoked > 0)
+		    && cfg->invalid == SG_INVALID_BOUNCE) {
+			st = sg_status_make(SG_REJECT, "%s: no usable "
+					    "certificate (%zu expired or not "
+					    "yet valid, %zu revoked)", file,
+					    skipped.time, revoked);
+			st = sg_gateway_fail(gw->res, st, "5.7.5", false,
+					     "the recipient's encryption "
+					     "certificate has expired or was "
+					     "revoked");
+		}
 		goto cleanup;
+	}
 	st = sg_gateway_entity(gw, gw->sign_encrypted, &entity);
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
-	eo.cipher = cfg->cipher;
+	/* what the partner said it decrypts (RFC 8551 2.7.1), else ours */
+	eo.cipher = sg_capstore_choose(cfg->state_dir,
+				       sg_gateway_partner_name(file, name,
+							       sizeof(name)),
+				       cfg->cipher);
 	eo.rid = cfg->recipient_id;
 	eo.keytrans = cfg->key_transport;
-	st = sg_cms_encrypt(&eo, certs.crts, certs.count, entity->data,
-			    entity->len, &der);
+	/* written while encrypted into the copy's sealed memfd (issue 11) */
+	st = sg_reinject_spool_new(&c->spool);
+	if (sg_status_is_ok(&st))
+		st = sg_smimewrap_encrypt(gw->mime, &eo, certs.crts,
+					  certs.count, entity->data,
+					  entity->len, sg_reinject_spool_write,
+					  c->spool);
+	if (sg_status_is_ok(&st))
+		st = sg_reinject_spool_seal(c->spool);
 	if (!sg_status_is_ok(&st)) {
 		st = sg_status_make(SG_TEMPFAIL, "%s: %s", file, st.text);
 		goto cleanup;
 	}
-	sg_mime_wrap(gw->mime, der.data, der.len,
-		     sg_cipher_is_aead(cfg->cipher), &c->data);
 	c->encrypted = true;
 	sg_certs_describe(certs.crts[0], one, sizeof(one));
-	if (skipped.ca + skipped.usage + skipped.time > 0)
+	if (skipped.ca + skipped.usage + skipped.time + revoked > 0)
 		sg_gateway_say(left, sizeof(left), " ignored=ca:%zu,usage:%zu,"
-			       "validity:%zu", skipped.ca, skipped.usage,
-			       skipped.time);
+			       "validity:%zu,revoked:%zu", skipped.ca,
+			       skipped.usage, skipped.time, revoked);
 	sg_gateway_say(c->action, sizeof(c->action), "action=encrypted cipher=%s "
-		 "cert=%s certs=%zu%s [%s]%s", sg_cipher_label(cfg->cipher),
+		 "cert=%s certs=%zu%s [%s]%s", sg_cipher_label(eo.cipher),
 		 strrchr(file, '/') ? strrchr(file, '/') + 1 : file,
 		 certs.count, left, one, gw->msg == gw->job->msg ? ""
 		 : strncmp(gw->action, "action=decrypted", 16) == 0
@@ -439,7 +569,6 @@ static sg_status sg_gateway_encrypt(sg_gw *gw, const char *file,
 				  sg_outsign_describe(gw->os));
 cleanup:
 	sg_certs_free(&certs);
-	sg_buf_free(&der);
 	return st;
 }
 
@@ -465,7 +594,7 @@ static sg_status sg_gateway_route(sg_gw *gw)
 			&& sg_policy_member(dom, cfg->domains, cfg->ndomains);
 		if (pr[i].local)
 			continue;
-		st = sg_certdir_find(cfg->cert_dir, job->rcpts[i], &files[i]);
+		st = sg_gateway_find(gw, job->rcpts[i], &files[i]);
 		if (st.code == SG_REJECT) {
 			/* a domain that cannot be named: never "no cert" */
 			st = sg_status_make(SG_REJECT, "recipient %zu: %s",
@@ -506,7 +635,8 @@ static sg_status sg_gateway_route(sg_gw *gw)
 		if (pc[k].encrypt) {
 			st = sg_gateway_encrypt(gw, pc[k].cert_file, c);
 			if (!sg_status_is_ok(&st)) {
-				st = sg_gateway_defer(gw->res, st);
+				if (st.code != SG_REJECT)
+					st = sg_gateway_defer(gw->res, st);
 				goto cleanup;
 			}
 			continue;
@@ -630,6 +760,7 @@ sg_status sg_gateway_process(const sg_gateway_job *job, sg_gateway_result *res)
 	sg_keyring_free(gw.kr);
 	sg_outsign_free(gw.os);
 	sg_insig_free(&gw.insig);
+	sg_trust_free(gw.crls);
 	if (!sg_status_is_ok(&st)) {
 		sg_gateway_result_free(res);
 		res->ncopies = 0;
@@ -644,6 +775,7 @@ void	sg_gateway_result_free(sg_gateway_result *res)
 
 	for (i = 0; i < res->ncopies; i++) {
 		sg_buf_wipe_free(&res->copies[i].data);
+		sg_reinject_spool_free(res->copies[i].spool);
 		free(res->copies[i].rcpts);
 	}
 	free(res->copies);

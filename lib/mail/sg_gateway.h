@@ -77,6 +77,8 @@ typedef struct sg_gateway_job {
 
 typedef struct sg_gateway_copy {
 	sg_buf	data;			/* LF line ends, for sendmail */
+	struct sg_reinject_spool *spool;	/* instead of data: an encrypted
+						 * copy, sealed (sg_reinject) */
 	char  **rcpts;			/* lent from the job */
 	size_t	nrcpts;
 	bool	encrypted;

@@ -33,6 +33,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -172,16 +173,19 @@ fail:
 	_exit(127);
 }
 
-/* sg_reinject - run sendmail -G -i -f sender -- rcpts on a complete copy */
-sg_status sg_reinject(const char *sendmail, const char *sender,
-		      char *const *rcpts, size_t nrcpts,
-		      const uint8_t *data, size_t len)
+/*
+ * sg_reinject_run - run sendmail -G -i -f sender -- rcpts with standard
+ * input the sealed memory file in (len bytes, read from offset 0)
+ */
+static sg_status sg_reinject_run(const char *sendmail, const char *sender,
+				 char *const *rcpts, size_t nrcpts, int in,
+				 size_t len)
 {
 	struct sigaction dfl, old_chld;
 	sigset_t all, old_mask;
 	siginfo_t si;
 	char  **argv;
-	int	in = -1, report[2] = {-1, -1};
+	int	report[2] = {-1, -1};
 	int	null = -1, status = 0, err = 0, fork_errno;
 	bool	chld_saved = false;
 	sg_status st;
@@ -203,9 +207,9 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 	for (i = 0; i < nrcpts; i++)
 		argv[6 + i] = rcpts[i];
 
-	if ((in = sg_reinject_memfd(data, len)) < 0) {
-		st = sg_status_make(SG_TEMPFAIL, "cannot hold the message for "
-				    "sendmail in memory: %s", strerror(errno));
+	if (lseek(in, 0, SEEK_SET) != 0) {
+		st = sg_status_make(SG_TEMPFAIL, "cannot rewind the copy for "
+				    "sendmail: %s", strerror(errno));
 		goto cleanup;
 	}
 	if (sg_reinject_pipe(report) < 0) {
@@ -281,10 +285,115 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 cleanup:
 	if (chld_saved)
 		(void) sigaction(SIGCHLD, &old_chld, NULL);
-	sg_reinject_close(&in);
 	sg_reinject_close(&report[0]);
 	sg_reinject_close(&report[1]);
 	sg_reinject_close(&null);
 	free(argv);
 	return st;
+}
+
+/* sg_reinject - run sendmail -G -i -f sender -- rcpts on a complete copy */
+sg_status sg_reinject(const char *sendmail, const char *sender,
+		      char *const *rcpts, size_t nrcpts,
+		      const uint8_t *data, size_t len)
+{
+	sg_status st;
+	int	in;
+
+	if ((in = sg_reinject_memfd(data, len)) < 0)
+		return sg_status_make(SG_TEMPFAIL, "cannot hold the message "
+				      "for sendmail in memory: %s",
+				      strerror(errno));
+	st = sg_reinject_run(sendmail, sender, rcpts, nrcpts, in, len);
+	(void) close(in);
+	return st;
+}
+
+ /*
+  * Spooled copies: written piece by piece, sealed, then sent.
+  */
+
+struct sg_reinject_spool {
+	int	fd;			/* memfd, -1 after a failure */
+	size_t	len;			/* bytes written */
+	bool	sealed;
+	int	err;			/* errno of the first failure */
+};
+
+/* sg_reinject_spool_new - an empty, private memory file for one copy */
+sg_status sg_reinject_spool_new(sg_reinject_spool **out)
+{
+	sg_reinject_spool *sp = sg_calloc(1, sizeof(*sp));
+
+	sp->fd = sg_reinject_high(memfd_create("smimegw-reinject", MFD_CLOEXEC
+					       | MFD_ALLOW_SEALING));
+	if (sp->fd < 0) {
+		int	err = errno;
+
+		free(sp);
+		*out = NULL;
+		return sg_status_make(SG_TEMPFAIL, "cannot create a memory "
+				      "file for a copy: %s", strerror(err));
+	}
+	*out = sp;
+	return sg_status_ok();
+}
+
+/* sg_reinject_spool_write - append to the copy (an sg_cms_sink) */
+sg_status sg_reinject_spool_write(void *ctx, const uint8_t *data, size_t len)
+{
+	sg_reinject_spool *sp = ctx;
+
+	if (sp->sealed)
+		return sg_status_make(SG_INTERNAL, "write to a sealed copy");
+	if (sp->err == 0 && sg_reinject_write(sp->fd, data, len) < 0)
+		sp->err = errno ? errno : EIO;
+	if (sp->err != 0)
+		return sg_status_make(SG_TEMPFAIL, "cannot hold a copy for "
+				      "sendmail in memory: %s",
+				      strerror(sp->err));
+	sp->len += len;
+	return sg_status_ok();
+}
+
+/* sg_reinject_spool_seal - the copy is complete: no change from now on */
+sg_status sg_reinject_spool_seal(sg_reinject_spool *sp)
+{
+	if (sp->err == 0 && fcntl(sp->fd, F_ADD_SEALS, F_SEAL_SHRINK
+				  | F_SEAL_GROW | F_SEAL_WRITE
+				  | F_SEAL_SEAL) < 0)
+		sp->err = errno;
+	if (sp->err != 0)
+		return sg_status_make(SG_TEMPFAIL, "cannot seal a copy for "
+				      "sendmail: %s", strerror(sp->err));
+	sp->sealed = true;
+	return sg_status_ok();
+}
+
+/* sg_reinject_spool_size - bytes in the copy */
+size_t	sg_reinject_spool_size(const sg_reinject_spool *sp)
+{
+	return sp->len;
+}
+
+/* sg_reinject_spooled - sg_reinject() for a sealed spool */
+sg_status sg_reinject_spooled(const char *sendmail, const char *sender,
+			      char *const *rcpts, size_t nrcpts,
+			      sg_reinject_spool *sp)
+{
+	if (!sp->sealed)
+		return sg_status_make(SG_INTERNAL, "reinjection of a copy that "
+				      "is not complete");
+	return sg_reinject_run(sendmail, sender, rcpts, nrcpts, sp->fd,
+			       sp->len);
+}
+
+/* sg_reinject_spool_free - drop the copy (its memory goes with it) */
+void	sg_reinject_spool_free(sg_reinject_spool *sp)
+{
+	if (sp == NULL)
+		return;
+	if (sp->fd >= 0)
+		(void) close(sp->fd);
+	free(sp);
 }

@@ -8,6 +8,13 @@
  *
  *	st = sg_reinject(cfg->sendmail, sender, rcpts, nrcpts, data, len);
  *	sg_reinject_abort();		(from a signal handler)
+ *
+ *	sg_reinject_spool *sp;
+ *	st = sg_reinject_spool_new(&sp);
+ *	st = sg_reinject_spool_write(sp, bytes, n);	(any number of times)
+ *	st = sg_reinject_spool_seal(sp);
+ *	st = sg_reinject_spooled(cfg->sendmail, sender, rcpts, nrcpts, sp);
+ *	sg_reinject_spool_free(sp);
  * DESCRIPTION
  *	Runs "SENDMAIL -G -i -f SENDER -- RCPT..." with execv (no shell, never
  *	-t) and waits for it. An empty sender (the null sender) is passed as
@@ -31,6 +38,14 @@
  *
  *	The message bytes are written as given (callers pass LF line ends).
  *	While it runs the message is held twice in memory.
+ *
+ *	A spool is such a memory file filled piece by piece (an encrypted
+ *	copy written while it is encrypted, sg_cms_encrypt_stream()), so the
+ *	copy exists once, in the memory file, and never as a buffer too. It
+ *	is private to the process (memfd: no name in any file system, mode
+ *	0600 in /proc, gone with the last descriptor). Only a sealed spool
+ *	is handed to sendmail: a copy cut short by a failed write, or one
+ *	whose writer gave up half-way, is never sent; the caller frees it.
  *
  *	sg_reinject_abort() kills the running sendmail's process group
  *	(sendmail and what it started), so that an interrupted copy is never
@@ -71,5 +86,28 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
  * handlers.
  */
 void	sg_reinject_abort(void);
+
+typedef struct sg_reinject_spool sg_reinject_spool;
+
+/* sg_reinject_spool_new - an empty memory file for one copy */
+sg_status sg_reinject_spool_new(sg_reinject_spool **sp);
+
+/* sg_reinject_spool_write - append to the copy (fits sg_cms_sink) */
+sg_status sg_reinject_spool_write(void *sp, const uint8_t *data, size_t len);
+
+/* sg_reinject_spool_seal - the copy is complete; SG_TEMPFAIL after any
+ * failed write */
+sg_status sg_reinject_spool_seal(sg_reinject_spool *sp);
+
+/* sg_reinject_spool_size - bytes written */
+size_t	sg_reinject_spool_size(const sg_reinject_spool *sp);
+
+/* sg_reinject_spooled - sg_reinject() of a sealed spool (may be repeated) */
+sg_status sg_reinject_spooled(const char *sendmail, const char *sender,
+			      char *const *rcpts, size_t nrcpts,
+			      sg_reinject_spool *sp);
+
+/* sg_reinject_spool_free - close and release; NULL is fine */
+void	sg_reinject_spool_free(sg_reinject_spool *sp);
 
 #endif

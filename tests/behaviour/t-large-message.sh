@@ -1,0 +1,88 @@
+#!/bin/bash
+# NAME
+#	t-large-message - a 60 MB message is encrypted in bounded memory,
+#	and a large GCM envelope whose tag fails at the last byte queues
+#	nothing
+# SYNOPSIS
+#	t-large-message.sh SMIMEGW PKI_DIR
+# DESCRIPTION
+#	Gateway A encrypts a 60 MB text message for b.example with
+#	aes256-gcm and with aes256-cbc. The filter's peak memory is measured
+#	with getrusage (ru_maxrss of the filter's process tree, as a child
+#	of a small Python) plus the copy it handed to sendmail in a memfd
+#	(memory too): (RSS + copy) / message size must stay at or under
+#	SMIMEGW_MEM_RATIO (default 5; the buffered engine needed about 7.5;
+#	issue 11's target, 1.5, is not reached: see README "Performance").
+#	This is a bound on memory, not on time. openssl decrypts the copy.
+#	Then the GCM copy's last byte (the last byte of the tag) is flipped
+#	and gateway B gets it: exit 65 with 5.7.5, no sendmail call at all.
+# DIAGNOSTICS
+#	Exit 0 when every check passed; otherwise 1 and a FAIL: line.
+
+set -euo pipefail
+TEST=t-large-message
+. "$(dirname "$0")/lib.sh"
+setup "$@"
+ratio=${SMIMEGW_MEM_RATIO:-5}
+
+big=$S/big.eml
+"$PY" - "$big" <<'PYEOF'
+import sys
+with open(sys.argv[1], "wb") as f:
+    f.write(b"From: alice@a.example\nTo: bob@b.example\nSubject: large\n"
+            b"MIME-Version: 1.0\nContent-Type: text/plain\n\n")
+    line = b"".join(bytes([0x41 + (i * 7) % 26]) for i in range(76)) + b"\n"
+    for i in range(60 * 1024 * 1024 // 77):
+        f.write(line)
+PYEOF
+chmod 644 "$big"
+size=$(stat -c %s "$big")
+
+# peak GW - ru_maxrss (KiB) of the filter run with gateway GW on big.eml
+peak() {
+	"$PY" - "$SMIMEGW" "$(conf "$1")" "$big" "$FILTER_UID" <<'PYEOF'
+import os, resource, subprocess, sys
+filt, conf, msg, uid = sys.argv[1:5]
+argv = [filt, "-c", conf, "-f", "alice@a.example", "--", "bob@b.example"]
+if os.getuid() == 0:
+    argv = ["setpriv", "--reuid=" + uid, "--regid=" + uid,
+            "--clear-groups", "--"] + argv
+with open(msg, "rb") as f:
+    rc = subprocess.run(argv, stdin=f, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL).returncode
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PYEOF
+}
+
+for c in aes256-gcm aes256-cbc; do
+	make_gateway "a-$c" a.example gw-a outbound.cipher=$c \
+		gateway.max_message_size=104857600
+	peer "a-$c" b.example.pem gw-b
+	read -r rc kb < <(peak "a-$c")
+	[ "$rc" = 0 ] || fail "$c: the filter exited $rc on the 60 MB message"
+	[ "$(calls "a-$c")" = 1 ] || fail "$c: expected one sendmail call"
+	copy=$(stat -c %s "$(cap "a-$c" 1)/msg")
+	awk -v kb="$kb" -v copy="$copy" -v size="$size" -v max="$ratio" \
+		-v c="$c" 'BEGIN {
+		r = (kb * 1024 + copy) / size
+		printf "  %s: peak RSS %.1f MB + copy %.1f MB = %.2fx the message (bound %.2fx)\n",
+			c, kb / 1024, copy / 1048576, r, max
+		exit !(r <= max) }' ||
+		fail "$c: peak memory above ${ratio}x the message size"
+	smime_of "a-$c" 1 "$S/$c.der" "$c"
+	ossl_decrypt "$S/$c.der" gw-b "$S/$c.plain" ||
+		fail "$c: openssl cannot decrypt the 60 MB copy"
+	ok "$c: 60 MB encrypted within ${ratio}x, openssl decrypts it"
+done
+
+# the tag's last byte: nothing may be queued
+cp "$(cap a-aes256-gcm 1)/msg" "$S/gcm.eml"
+mailtool xor "$S/aes256-gcm.der" -1 0x01 "$S/bad.der"
+if ossl_decrypt "$S/bad.der" gw-b "$S/x.plain"; then
+	fail "openssl decrypts the broken envelope; the case is meaningless"
+fi
+mailtool rewrap "$S/gcm.eml" "$S/bad.der" "$S/bad.eml"
+make_gateway b b.example gw-b gateway.max_message_size=104857600
+run_filter b -q BEHL0001 -f alice@a.example -- bob@b.example <"$S/bad.eml"
+expect b 65 5.7.5 0 "60 MB GCM envelope, tag wrong in its last byte"
+finish
