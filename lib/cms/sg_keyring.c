@@ -68,38 +68,6 @@ gnutls_x509_privkey_t sg_keyring_key(const sg_keyring *kr, size_t i)
 	return kr->entries[i].key;
 }
 
-/* sg_keyring_read_key_file - read a key file after checking its mode */
-static sg_status sg_keyring_read_key_file(const char *path, sg_buf *buf)
-{
-	struct stat sb;
-	sg_status st;
-	int	fd;
-
-	/* O_NONBLOCK: a FIFO in place of the key must not hang us */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return sg_status_make(SG_TEMPFAIL, "cannot open key file %s: %s",
-				      path, strerror(errno));
-	if (fstat(fd, &sb) < 0) {
-		st = sg_status_make(SG_TEMPFAIL, "cannot stat key file %s: %s",
-				    path, strerror(errno));
-	} else if (!S_ISREG(sb.st_mode)) {
-		st = sg_status_make(SG_CONFIG, "key file %s is not a regular "
-				    "file", path);
-	} else if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		st = sg_status_make(SG_CONFIG, "key file %s is accessible by "
-				    "group or others (mode %04o); use chmod "
-				    "600", path, (unsigned) (sb.st_mode & 07777));
-	} else {
-		st = sg_buf_read_fd(buf, fd, SG_KEYRING_MAX_FILE);
-		if (!sg_status_is_ok(&st))
-			st = sg_status_make(st.code, "key file %s: %s", path,
-					    st.text);
-	}
-	(void) close(fd);
-	return st;
-}
-
 /* sg_keyring_import_key - import one PEM block, check it is RSA */
 static sg_status sg_keyring_import_key(sg_keyring *kr, const char *path,
 				       const uint8_t *pem, size_t len)
@@ -197,7 +165,8 @@ sg_status sg_keyring_add_files(sg_keyring *kr, const char *cert_path,
 	size_t	c, k;
 	int	matched;
 
-	st = sg_keyring_read_key_file(key_path, &buf);
+	st = sg_buf_read_private(&buf, key_path, "key file",
+				 SG_KEYRING_MAX_FILE);
 	if (sg_status_is_ok(&st))
 		st = sg_keyring_import_keys(kr, key_path, &buf, &nkeys);
 	sg_buf_wipe_free(&buf);

@@ -97,38 +97,6 @@ gnutls_digest_algorithm_t sg_digest_gnutls(sg_digest digest)
 	    : GNUTLS_DIG_UNKNOWN;
 }
 
-/* sg_signer_read_key_file - read a key file after checking its mode */
-static sg_status sg_signer_read_key_file(const char *path, sg_buf *buf)
-{
-	struct stat sb;
-	sg_status st;
-	int	fd;
-
-	/* O_NONBLOCK: a FIFO in place of the key must not hang us */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return sg_status_make(SG_TEMPFAIL, "cannot open key file %s: %s",
-				      path, strerror(errno));
-	if (fstat(fd, &sb) < 0) {
-		st = sg_status_make(SG_TEMPFAIL, "cannot stat key file %s: %s",
-				    path, strerror(errno));
-	} else if (!S_ISREG(sb.st_mode)) {
-		st = sg_status_make(SG_CONFIG, "key file %s is not a regular "
-				    "file", path);
-	} else if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		st = sg_status_make(SG_CONFIG, "key file %s is accessible by "
-				    "group or others (mode %04o); use chmod "
-				    "600", path, (unsigned) (sb.st_mode & 07777));
-	} else {
-		st = sg_buf_read_fd(buf, fd, SG_SIGN_MAX_KEY_FILE);
-		if (!sg_status_is_ok(&st))
-			st = sg_status_make(st.code, "key file %s: %s", path,
-					    st.text);
-	}
-	(void) close(fd);
-	return st;
-}
-
 /* sg_signer_pem_key - the first PEM private key block of buf */
 static sg_status sg_signer_pem_key(const char *path, const sg_buf *buf,
 				   gnutls_datum_t *pem)
@@ -249,7 +217,8 @@ sg_status sg_signer_load(const char *cert_file, const char *key_file,
 	size_t	i;
 
 	*signer = NULL;
-	st = sg_signer_read_key_file(key_file, &buf);
+	st = sg_buf_read_private(&buf, key_file, "key file",
+				 SG_SIGN_MAX_KEY_FILE);
 	if (sg_status_is_ok(&st))
 		st = sg_signer_pem_key(key_file, &buf, &pem);
 	if (sg_status_is_ok(&st))

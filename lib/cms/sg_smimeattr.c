@@ -428,7 +428,7 @@ sg_status sg_smimeattr_time_decode(const uint8_t *der, size_t len,
 {
 	asn1_node node;
 	sg_status st;
-	struct tm tm;
+	struct tm tm, want;
 	char	choice[32], text[32];
 	const char *p;
 	size_t	n;
@@ -453,8 +453,9 @@ sg_status sg_smimeattr_time_decode(const uint8_t *der, size_t len,
 	memset(&tm, 0, sizeof(tm));
 	/* DER: seconds present, "Z", no fraction (RFC 5280 4.1.2.5). */
 	if (strcmp(choice, "utcTime") == 0 && n == 13) {
-		year = sg_smimeattr_digits(text, 2);
-		year += year < 50 ? 2000 : 1900;
+		/* -1 for a non-digit must stay -1, not become 1999 */
+		if ((year = sg_smimeattr_digits(text, 2)) >= 0)
+			year += year < 50 ? 2000 : 1900;
 		p = text + 2;
 	} else if (strcmp(choice, "generalTime") == 0 && n == 15) {
 		year = sg_smimeattr_digits(text, 4);
@@ -472,8 +473,16 @@ sg_status sg_smimeattr_time_decode(const uint8_t *der, size_t len,
 	if (year < 0 || p[10] != 'Z' || tm.tm_mon < 0 || tm.tm_mon > 11
 	    || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour < 0
 	    || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59
-	    || tm.tm_sec < 0 || tm.tm_sec > 60)
+	    || tm.tm_sec < 0 || tm.tm_sec > 59)
 		return sg_status_make(SG_REJECT, "SigningTime out of range");
+	/* timegm() normalises: "February 31" would be read as March 3 */
+	want = tm;
 	*t = timegm(&tm);
+	if (tm.tm_year != want.tm_year || tm.tm_mon != want.tm_mon
+	    || tm.tm_mday != want.tm_mday || tm.tm_hour != want.tm_hour
+	    || tm.tm_min != want.tm_min || tm.tm_sec != want.tm_sec) {
+		*t = 0;
+		return sg_status_make(SG_REJECT, "SigningTime is not a date");
+	}
 	return sg_status_ok();
 }

@@ -55,7 +55,9 @@
  *
  *	SigningTime (RFC 5652 section 11.3, OID SG_OID_SIGNING_TIME):
  *	UTCTime for 1950 to 2049, GeneralizedTime otherwise, seconds, "Z".
- *	The decoder accepts both forms and returns seconds since the epoch.
+ *	The decoder accepts both forms and returns seconds since the epoch;
+ *	anything but digits, or a time that is not on the calendar
+ *	(February 30, second 60), is malformed.
  * DIAGNOSTICS
  *	Decoders: SG_REJECT for malformed DER (truncation, wrong tag,
  *	trailing bytes) or a value too large. Encoders: SG_INTERNAL when

@@ -157,37 +157,6 @@ static bool sg_mime_field_is_content(const sg_mime *m, const sg_mime_field *f)
 			       8) == 0;
 }
 
-/* sg_mime_append_lf - append bytes with CRLF turned into LF */
-static void sg_mime_append_lf(sg_buf *out, const uint8_t *p, size_t len)
-{
-	size_t	i, run = 0;
-
-	sg_buf_reserve(out, len);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n') {
-			sg_buf_append(out, p + run, i - run);
-			run = i + 1;
-		}
-	}
-	sg_buf_append(out, p + run, len - run);
-}
-
-/* sg_mime_append_crlf - append bytes with bare LF turned into CRLF */
-static void sg_mime_append_crlf(sg_buf *out, const uint8_t *p, size_t len)
-{
-	size_t	i, run = 0;
-
-	sg_buf_reserve(out, len + len / 32);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')) {
-			sg_buf_append(out, p + run, i - run);
-			sg_buf_append(out, "\r\n", 2);
-			run = i + 1;
-		}
-	}
-	sg_buf_append(out, p + run, len - run);
-}
-
 /* sg_mime_gmime_init - once per process */
 static void sg_mime_gmime_init(void)
 {
@@ -373,10 +342,10 @@ void	sg_mime_entity(const sg_mime *m, sg_buf *out)
 	sg_buf_reset(out);
 	for (i = 0; i < m->nfields; i++)
 		if (sg_mime_field_is_content(m, &m->fields[i]))
-			sg_mime_append_crlf(out, m->data + m->fields[i].start,
+			sg_buf_append_crlf(out, m->data + m->fields[i].start,
 				    m->fields[i].end - m->fields[i].start);
 	sg_buf_append(out, "\r\n", 2);
-	sg_mime_append_crlf(out, m->data + m->body, m->len - m->body);
+	sg_buf_append_crlf(out, m->data + m->body, m->len - m->body);
 }
 
 /*
@@ -664,7 +633,7 @@ void	sg_mime_unwrap(const sg_mime *m, const uint8_t *entity, size_t len,
 		sg_mime_append_field(out, e.data + f->start, f->end - f->start);
 	}
 	sg_buf_append(out, "\n", 1);
-	sg_mime_append_lf(out, e.data + e.body, e.len - e.body);
+	sg_buf_append_lf(out, e.data + e.body, e.len - e.body);
 	free(okeys);
 	free(ikeys);
 	free(olater);
@@ -703,12 +672,11 @@ static void sg_mime_unfold(const uint8_t *d, const sg_mime_field *f,
 	size_t	i = f->start + f->name_len;
 
 	sg_buf_reset(value);
-	while (i < f->end && (d[i] == ' ' || d[i] == '\t'))
+	while (i < f->end && d[i] != ':')
 		i++;
-	if (i < f->end && d[i] == ':')
-		i++;
-	while (i < f->end && (d[i] == ' ' || d[i] == '\t'))
-		i++;
+	for (i++; i < f->end && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r'
+				 || d[i] == '\n'); i++)
+		;
 	for (; i < f->end; i++)
 		if (d[i] != '\r' && d[i] != '\n')
 			sg_buf_append(value, d + i, 1);
@@ -781,49 +749,9 @@ void	sg_mime_rebuild(const sg_mime *m, const char *fields,
 	sg_mime_keep_outer(m, out);
 	sg_buf_append_str(out, fields);
 	sg_buf_append_str(out, "MIME-Version: 1.0\n");
-	sg_mime_append_lf(out, entity, len);
+	sg_buf_append_lf(out, entity, len);
 }
 
-/*
- * sg_mime_raw_header - the unfolded value of the first field called name
- * in the header block of raw data, without parsing the MIME structure
- */
-bool	sg_mime_raw_header(const uint8_t *data, size_t len, const char *name,
-			   sg_buf *value)
-{
-	const sg_mime_field *f = NULL;
-	sg_mime	m;
-	size_t	i;
-
-	memset(&m, 0, sizeof(m));
-	m.data = data;
-	m.len = len;
-	sg_mime_fields(&m);
-	sg_buf_reset(value);
-	for (i = 0; i < m.nfields && f == NULL; i++)
-		if (sg_mime_field_is(&m, &m.fields[i], name))
-			f = &m.fields[i];
-	if (f != NULL) {
-		/* after the colon: blanks trimmed, line ends removed */
-		for (i = f->start + f->name_len; i < f->end && data[i] != ':';
-		     i++)
-			;
-		for (i++; i < f->end && (data[i] == ' ' || data[i] == '\t'
-					 || data[i] == '\r' || data[i] == '\n');
-		     i++)
-			;
-		for (; i < f->end; i++)
-			if (data[i] != '\r' && data[i] != '\n')
-				sg_buf_append(value, data + i, 1);
-		while (value->len > 0 && (value->data[value->len - 1] == ' '
-			|| value->data[value->len - 1] == '\t'))
-			value->len--;
-	}
-	sg_buf_append(value, "", 0);
-	value->data[value->len] = '\0';
-	free(m.fields);
-	return f != NULL;
-}
 
 /* sg_mime_address - the first mailbox address of a header field */
 void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
@@ -849,4 +777,31 @@ void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
 	g_object_unref(list);
 cleanup:
 	sg_buf_free(&value);
+}
+
+/*
+ * sg_mime_raw_header - the unfolded value of the first field called name
+ * in the header block of raw data, without parsing the MIME structure
+ */
+bool	sg_mime_raw_header(const uint8_t *data, size_t len, const char *name,
+			   sg_buf *value)
+{
+	const sg_mime_field *f = NULL;
+	sg_mime	m;
+	size_t	i;
+
+	memset(&m, 0, sizeof(m));
+	m.data = data;
+	m.len = len;
+	sg_mime_fields(&m);
+	sg_buf_reset(value);
+	for (i = 0; i < m.nfields && f == NULL; i++)
+		if (sg_mime_field_is(&m, &m.fields[i], name))
+			f = &m.fields[i];
+	if (f != NULL)
+		sg_mime_unfold(data, f, value);
+	else
+		sg_buf_append(value, "", 0);
+	free(m.fields);
+	return f != NULL;
 }

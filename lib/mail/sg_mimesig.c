@@ -88,22 +88,6 @@ static size_t sg_mimesig_part_end(const uint8_t *d, size_t from, size_t delim)
 	return end;
 }
 
-/* sg_mimesig_append_crlf - bytes with bare LF made CRLF */
-static void sg_mimesig_append_crlf(sg_buf *out, const uint8_t *p, size_t len)
-{
-	size_t	i, run = 0;
-
-	sg_buf_reserve(out, len + len / 32);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')) {
-			sg_buf_append(out, p + run, i - run);
-			sg_buf_append(out, "\r\n", 2);
-			run = i + 1;
-		}
-	}
-	sg_buf_append(out, p + run, len - run);
-}
-
 /* sg_mimesig_decode_part - the decoded body of a raw MIME part */
 static sg_status sg_mimesig_decode_part(const uint8_t *p, size_t len,
 					sg_buf *out)
@@ -165,7 +149,7 @@ static sg_status sg_mimesig_detached(sg_mime *m, const char *boundary,
 	if (d3 == SIZE_MAX)
 		d3 = len;
 	sg_buf_append(&sig->entity, d + a1, sg_mimesig_part_end(d, a1, d2) - a1);
-	sg_mimesig_append_crlf(&sig->content, sig->entity.data,
+	sg_buf_append_crlf(&sig->content, sig->entity.data,
 			       sig->entity.len);
 	if (sig->content.len == 0)
 		sg_buf_append(&sig->content, "", 0);

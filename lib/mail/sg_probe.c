@@ -84,6 +84,9 @@ sg_probe *sg_probe_find(const char *dir, const uint8_t *msg, size_t len)
 					       &value))
 		goto cleanup;
 	token = (const char *) value.data;
+	/* a NUL inside the value would end the comparison early */
+	if (value.len != strlen(token))
+		goto cleanup;
 	if (!sg_probe_token_ok(token)
 	    || !sg_probe_path(path, sizeof(path), dir, token, "token"))
 		goto cleanup;

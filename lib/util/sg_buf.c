@@ -136,3 +136,68 @@ sg_status sg_buf_read_file(sg_buf *buf, const char *path, size_t max_len)
 		return sg_status_make(st.code, "%s: %s", path, st.text);
 	return st;
 }
+
+/* sg_buf_append_lf - append bytes with every CRLF made LF */
+void	sg_buf_append_lf(sg_buf *buf, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t	i, run = 0;
+
+	sg_buf_reserve(buf, len);
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n') {
+			sg_buf_append(buf, p + run, i - run);
+			run = i + 1;
+		}
+	}
+	sg_buf_append(buf, p + run, len - run);
+}
+
+/* sg_buf_append_crlf - append bytes with every bare LF made CRLF */
+void	sg_buf_append_crlf(sg_buf *buf, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t	i, run = 0;
+
+	sg_buf_reserve(buf, len + len / 32);
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')) {
+			sg_buf_append(buf, p + run, i - run);
+			sg_buf_append(buf, "\r\n", 2);
+			run = i + 1;
+		}
+	}
+	sg_buf_append(buf, p + run, len - run);
+}
+
+/* sg_buf_read_private - append a regular file only its owner can access */
+sg_status sg_buf_read_private(sg_buf *buf, const char *path, const char *what,
+			      size_t max_len)
+{
+	struct stat sb;
+	sg_status st;
+	int	fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return sg_status_make(SG_TEMPFAIL, "cannot open %s %s: %s",
+				      what, path, strerror(errno));
+	if (fstat(fd, &sb) < 0) {
+		st = sg_status_make(SG_TEMPFAIL, "cannot stat %s %s: %s", what,
+				    path, strerror(errno));
+	} else if (!S_ISREG(sb.st_mode)) {
+		st = sg_status_make(SG_CONFIG, "%s %s is not a regular file",
+				    what, path);
+	} else if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		st = sg_status_make(SG_CONFIG, "%s %s is accessible by group "
+				    "or others (mode %04o); use chmod 600",
+				    what, path, (unsigned) (sb.st_mode & 07777));
+	} else {
+		st = sg_buf_read_fd(buf, fd, max_len);
+		if (!sg_status_is_ok(&st))
+			st = sg_status_make(st.code, "%s %s: %s", what, path,
+					    st.text);
+	}
+	(void) close(fd);
+	return st;
+}

@@ -41,6 +41,12 @@ void	sg_buf_append(sg_buf *buf, const void *data, size_t len);
 /* sg_buf_append_str - append a C string without its NUL */
 void	sg_buf_append_str(sg_buf *buf, const char *str);
 
+/* sg_buf_append_lf - append bytes with every CRLF made LF */
+void	sg_buf_append_lf(sg_buf *buf, const void *data, size_t len);
+
+/* sg_buf_append_crlf - append bytes with every bare LF made CRLF */
+void	sg_buf_append_crlf(sg_buf *buf, const void *data, size_t len);
+
 /* sg_buf_set_len - set the length after writing into reserved space */
 void	sg_buf_set_len(sg_buf *buf, size_t len);
 
@@ -55,6 +61,16 @@ void	sg_buf_wipe_free(sg_buf *buf);
 
 /* sg_buf_read_fd - append everything readable from fd until EOF */
 sg_status sg_buf_read_fd(sg_buf *buf, int fd, size_t max_len);
+
+/*
+ * sg_buf_read_private - append a private file (a key, a password): it must
+ * be a regular file (a FIFO never hangs us) that group and others cannot
+ * access (mode 0600 or stricter, as OpenSMTPD and OpenDKIM require).
+ * SG_CONFIG names the file and the problem; SG_TEMPFAIL when it cannot be
+ * opened or read. what ("key file") starts each sentence.
+ */
+sg_status sg_buf_read_private(sg_buf *buf, const char *path, const char *what,
+			      size_t max_len);
 
 /* sg_buf_read_file - append a whole file; TEMPFAIL when it can't be read */
 sg_status sg_buf_read_file(sg_buf *buf, const char *path, size_t max_len);

@@ -142,35 +142,36 @@ def cmd_entity(args):
     write(args[1], re.sub(rb"(?<!\r)\n", b"\r\n", ent))
 
 
-def cmd_trace(args):
-    data = read(args[0])
+def remove_fields(data, name):
+    """The message without the header fields called name (lower case),
+    every other byte as it was; and their values, unfolded."""
     fields, body = split_header(data)
-    kept = []
+    kept, values = [], []
     for f in fields:
-        if field_name(f) == b"x-smime-gateway":
-            sys.stdout.buffer.write(b" ".join(f.split(b":", 1)[1].split()) + b"\n")
+        if field_name(f) == name:
+            values.append(b" ".join(f.split(b":", 1)[1].split()))
         else:
             kept.append(f)
     head_len = len(data) - len(body)
     # keep the empty line (or whatever ended the block) as it was
     consumed = sum(len(f) for f in fields)
-    write(args[1], b"".join(kept) + data[consumed:head_len] + body)
+    return b"".join(kept) + data[consumed:head_len] + body, values
+
+
+def cmd_trace(args):
+    out, values = remove_fields(read(args[0]), b"x-smime-gateway")
+    for v in values:
+        sys.stdout.buffer.write(v + b"\n")
+    write(args[1], out)
 
 
 def cmd_results(args):
     """Remove the Authentication-Results fields into OUT; print each value,
     unfolded, one a line (empty output: there was none)."""
-    data = read(args[0])
-    fields, body = split_header(data)
-    kept = []
-    for f in fields:
-        if field_name(f) == b"authentication-results":
-            sys.stdout.buffer.write(b" ".join(f.split(b":", 1)[1].split()) + b"\n")
-        else:
-            kept.append(f)
-    head_len = len(data) - len(body)
-    consumed = sum(len(f) for f in fields)
-    write(args[1], b"".join(kept) + data[consumed:head_len] + body)
+    out, values = remove_fields(read(args[0]), b"authentication-results")
+    for v in values:
+        sys.stdout.buffer.write(v + b"\n")
+    write(args[1], out)
 
 
 def leaves(path):
