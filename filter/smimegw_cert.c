@@ -44,6 +44,8 @@
 
 #define DEF_CONFIG	"/etc/smimegw/smimegw.conf"
 #define EXIT_USAGE	2
+#define CHECK_WARNING	1
+#define CHECK_CRITICAL	2
 #define CHECK_UNKNOWN	3
 
 static const char *progname = "smimegw-cert";
@@ -348,6 +350,8 @@ static int cmd_check(const sg_config *cfg, long warn, long crit)
 	sg_certinv inv = SG_CERTINV_INIT;
 	sg_certinv_where w = where_of(cfg);
 	sg_certinv_check_result c;
+	sg_ldapsnap_grade grade = SG_LDAPSNAP_FRESH;
+	char	text[256];
 	sg_status st;
 
 	st = sg_certinv_collect(&w, time(NULL), (unsigned) warn, &inv);
@@ -356,8 +360,24 @@ static int cmd_check(const sg_config *cfg, long warn, long crit)
 		return CHECK_UNKNOWN;
 	}
 	sg_certinv_check(&inv, warn, crit, &c);
-	printf("%s\n", c.line);
 	sg_certinv_free(&inv);
+	/* [ldap]: a community snapshot that is not refreshed goes stale */
+	(void) sg_ldapsync_staleness(cfg, time(NULL), &grade, text,
+				     sizeof(text));
+	if (grade != SG_LDAPSNAP_FRESH) {
+		static const char *const names[] = {"OK", "WARNING",
+						    "CRITICAL"};
+		const char *rest = strstr(c.line, " - ");
+		int	state = grade == SG_LDAPSNAP_CRITICAL ? CHECK_CRITICAL
+			: CHECK_WARNING;
+
+		if (state > c.state)
+			c.state = state;
+		printf("SMIMEGW-CERT %s - %s; %s\n", names[c.state], text,
+		       rest ? rest + 3 : c.line);
+	} else {
+		printf("%s\n", c.line);
+	}
 	return c.state;
 }
 

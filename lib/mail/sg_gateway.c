@@ -339,6 +339,35 @@ static sg_status sg_gateway_partner(sg_gw *gw)
 }
 
 /*
+ * sg_gateway_footed - an envelope for us that a relay put into a
+ * multipart/mixed with a footer part is decrypted too (the footer, added
+ * in transit and outside the ciphertext, is dropped and logged)
+ */
+static sg_status sg_gateway_footed(sg_gw *gw, bool *opened, bool *foreign)
+{
+	sg_buf	inner = SG_BUF_INIT;
+	sg_mime *m = NULL;
+	sg_status st = sg_status_ok();
+
+	if (sg_mime_footed_envelope(gw->orig, &inner)) {
+		st = sg_mime_parse(inner.data, inner.len, &m);
+		if (sg_status_is_ok(&st))
+			st = sg_gateway_decrypt(gw, m, &gw->own, opened,
+						foreign);
+		else
+			st = sg_status_ok();	/* then it is not one */
+		if (sg_status_is_ok(&st) && *opened)
+			sg_gateway_append(gw->action, sizeof(gw->action),
+					  " removed=footer-parts-around-the-"
+					  "envelope");
+	}
+	*foreign = false;	/* the message as a whole is not S/MIME */
+	sg_mime_free(m);
+	sg_buf_wipe_free(&inner);
+	return st;
+}
+
+/*
  * sg_gateway_open - inbound: decrypt an envelope for us (or decide what
  * its failure means), strip a forged trace header, verify every
  * signature layer, apply partner_policy
@@ -350,6 +379,10 @@ static sg_status sg_gateway_open(sg_gw *gw)
 	bool	opened, foreign, stripped = false;
 
 	st = sg_gateway_decrypt(gw, gw->orig, &gw->own, &opened, &foreign);
+	if (!sg_status_is_ok(&st))
+		return st;
+	if (!opened && !foreign)
+		st = sg_gateway_footed(gw, &opened, &foreign);
 	if (!sg_status_is_ok(&st))
 		return st;
 	if (!opened) {

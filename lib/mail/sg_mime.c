@@ -805,3 +805,55 @@ bool	sg_mime_raw_header(const uint8_t *data, size_t len, const char *name,
 	free(m.fields);
 	return f != NULL;
 }
+
+/*
+ * sg_mime_footed_envelope - a relay put an envelope into multipart/mixed
+ * and added footer parts: the first part is an application type whose
+ * body begins as an EnvelopedData or AuthEnvelopedData, every other part
+ * is text. out: the outer header fields with that first part as the
+ * entity, a message to decrypt.
+ */
+bool	sg_mime_footed_envelope(sg_mime *m, sg_buf *out)
+{
+	GMimeObject *top, *part;
+	GMimeMultipart *mp;
+	GMimeContentType *ct;
+	GMimeStream *mem;
+	GByteArray *bytes;
+	int	i, n;
+	bool	ok = false;
+
+	if (m->msg == NULL
+	    || (top = g_mime_message_get_mime_part(m->msg)) == NULL
+	    || !GMIME_IS_MULTIPART(top))
+		return false;
+	ct = g_mime_object_get_content_type(top);
+	mp = GMIME_MULTIPART(top);
+	n = g_mime_multipart_get_count(mp);
+	if (!g_mime_content_type_is_type(ct, "multipart", "mixed") || n < 2)
+		return false;
+	part = g_mime_multipart_get_part(mp, 0);
+	if (!GMIME_IS_PART(part)
+	    || !g_mime_content_type_is_type(g_mime_object_get_content_type(part),
+					    "application", "*")
+	    || sg_mime_peek_part(GMIME_PART(part)) == SG_CMS_KIND_UNKNOWN)
+		return false;
+	for (i = 1; i < n; i++) {
+		GMimeObject *f = g_mime_multipart_get_part(mp, i);
+
+		if (!GMIME_IS_PART(f)
+		    || !g_mime_content_type_is_type(
+			    g_mime_object_get_content_type(f), "text", "*"))
+			return false;
+	}
+	bytes = g_byte_array_new();
+	mem = g_mime_stream_mem_new_with_byte_array(bytes);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	if (g_mime_object_write_to_stream(part, NULL, mem) > 0) {
+		sg_mime_rebuild(m, "", bytes->data, bytes->len, out);
+		ok = true;
+	}
+	g_object_unref(mem);
+	g_byte_array_free(bytes, TRUE);
+	return ok;
+}

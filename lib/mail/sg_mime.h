@@ -148,6 +148,13 @@ bool	sg_mime_header(const sg_mime *m, const char *name, sg_buf *value);
 void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
 			size_t size);
 
+/*
+ * sg_mime_footed_envelope - an envelope a relay put into multipart/mixed
+ * with text footer parts: true, and out is the outer header fields with
+ * the envelope part as the entity (a message to decrypt)
+ */
+bool	sg_mime_footed_envelope(sg_mime *m, sg_buf *out);
+
 /* sg_mime_body - the raw bytes after the header block */
 void	sg_mime_body(const sg_mime *m, const uint8_t **body, size_t *len);
 

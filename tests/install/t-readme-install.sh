@@ -27,7 +27,7 @@ src=$1
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/sandbox.sh"
 [ "$(id -u)" -eq 0 ] || { echo "t-readme-install: needs root; skipped"; exit 77; }
-steps="build key selfsign import config postfix check"
+steps="build key selfsign import config postfix check probe"
 work=$(mktemp -d /tmp/smimegw-readme.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
@@ -74,6 +74,8 @@ for s in $steps; do
 	tail -n 5 "$work/$s.out"
 done
 grep -q 'configuration OK' "$work/check.out" || bad "step check did not say configuration OK"
+grep -q 'bob@b.example' "$work/probe.out" && grep -qi 'encrypted' "$work/probe.out" ||
+	bad "step probe did not report bob@b.example encrypted: $(cat "$work/probe.out")"
 [ "$(realpath "$(man -w smimegw)")" = /usr/local/share/man/man8/smimegw.8 ] || bad "man -w smimegw: $(man -w smimegw 2>&1)"
 
 echo "=== the Postfix step again: no duplicates"

@@ -101,4 +101,13 @@ expect_rc 0 "sync after d left"
 send carol@d.example
 [ "$frc" = 0 ] || fail "former member: exit $frc"
 grep -q FILTERCANARY "$T/gw/cap/0.msg" || fail "former member: not plain (mixed_recipients = split)"
+# smimegw-cert check: a snapshot not refreshed goes WARNING, then CRITICAL
+sed -i 's/^timeout = 5$/timeout = 5\nmax_age = 1/' "$T/smimegw.conf"
+sleep 3
+set +e
+as_u "$SYNC" -c "$T/smimegw.conf" check --warn 1 --crit 0 >"$T/check" 2>&1
+crc=$?
+set -e
+[ "$crc" = 2 ] || fail "check of a stale snapshot: exit $crc, expected 2: $(cat "$T/check")"
+grep -q '^SMIMEGW-CERT CRITICAL - .*snapshot' "$T/check" || fail "check line: $(cat "$T/check")"
 echo "PASS t-filter"
