@@ -32,6 +32,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "sg_capstore.h"
 #include "sg_certcheck.h"
 #include "sg_certdir.h"
 #include "sg_certinv.h"
@@ -125,6 +126,46 @@ static void json_str(FILE *fp, const char *s)
 }
 
 /* print_json - every row as a JSON array of objects */
+/* Where learned capabilities are (sg_capstore), for list. */
+static const char *caps_state_dir;
+
+/*
+ * caps_of - for a partner's row: "cipher=aes-256-gcm advertised=..." as
+ * learned from its verified signatures (sg_capstore), or NULL
+ */
+static const char *caps_of(const sg_certinv_row *r, char *buf, size_t size)
+{
+	sg_cipher_id caps[SG_CAPSTORE_MAX];
+	const char *base, *at;
+	char	name[256];
+	size_t	n, i, len, k;
+	time_t	when;
+
+	if (caps_state_dir == NULL || r->file == NULL
+	    || strncmp(r->role, "peer", 4) != 0)
+		return NULL;
+	base = strrchr(r->file, '/') ? strrchr(r->file, '/') + 1 : r->file;
+	if ((at = strrchr(base, '@')) != NULL)
+		base = at + 1;
+	len = strlen(base);
+	if (len > 4 && strcmp(base + len - 4, ".pem") == 0)
+		len -= 4;
+	if (len == 0 || len >= sizeof(name))
+		return NULL;
+	memcpy(name, base, len);
+	name[len] = '\0';
+	if (!sg_capstore_get(caps_state_dir, name, caps, &n, &when))
+		return NULL;
+	k = (size_t) snprintf(buf, size, "cipher=%s advertised=",
+			      sg_cipher_label(sg_capstore_choose(caps_state_dir,
+							      name,
+							      SG_CIPHER_NONE)));
+	for (i = 0; i < n && k < size; i++)
+		k += (size_t) snprintf(buf + k, size - k, "%s%s", i ? "," : "",
+				       sg_cipher_label(caps[i]));
+	return buf;
+}
+
 static void print_json(const sg_certinv *inv)
 {
 	char	d1[32], d2[32];
@@ -187,6 +228,14 @@ static void print_json(const sg_certinv *inv)
 				fputs(", \"pending_id\": ", stdout);
 				json_str(stdout, r->pending_id);
 			}
+			{
+				char	cb[300];
+
+				if (caps_of(r, cb, sizeof(cb)) != NULL) {
+					fputs(", \"capabilities\": ", stdout);
+					json_str(stdout, cb);
+				}
+			}
 		}
 		fputs("}", stdout);
 	}
@@ -224,6 +273,12 @@ static void print_table(const sg_certinv *inv)
 		printf("%48s issuer %s, serial %s, not after %s\n", "",
 		       r->issuer, r->serial, date_of(r->not_after, d, sizeof(d)));
 		printf("%48s sha256 %s\n", "", r->fingerprint);
+		{
+			char	cb[300];
+
+			if (caps_of(r, cb, sizeof(cb)) != NULL)
+				printf("%48s learned %s\n", "", cb);
+		}
 	}
 }
 
@@ -279,6 +334,7 @@ static int cmd_list(const sg_config *cfg, bool json)
 	st = sg_certinv_collect(&w, time(NULL), cfg->warn_days, &inv);
 	if (!sg_status_is_ok(&st))
 		die(&st);
+	caps_state_dir = cfg->state_dir;
 	if (json)
 		print_json(&inv);
 	else

@@ -145,4 +145,17 @@ openssl cms -cmsout -print -inform DER -in "$S/after.der" | grep -q 'aes-256-gcm
 	fail "after learning: not AES-256-GCM"
 opens_with "$S/after.der" gw-a "after learning"
 ok "a partner's advertised AES-256-GCM is used for mail to it"
+tool=$(dirname "$SMIMEGW")/smimegw-cert
+[ -x "$tool" ] || fail "smimegw-cert not found next to $SMIMEGW"
+if ! as_filter_user test -x "$tool"; then
+	install -m 755 "$tool" "$S/smimegw-cert"
+	tool=$S/smimegw-cert
+fi
+as_filter_user "$tool" -c "$(conf blearn)" list >"$S/list.out" 2>&1 || fail "list: $(cat "$S/list.out")"
+grep -q 'learned cipher=aes-256-gcm advertised=aes-256-gcm' "$S/list.out" ||
+	fail "smimegw-cert list does not show what was learned: $(cat "$S/list.out")"
+as_filter_user "$tool" -c "$(conf blearn)" list --json >"$S/list.json" 2>&1 || fail "list --json"
+python3 -c 'import json,sys; rows=json.load(open(sys.argv[1])); assert any(r.get("capabilities","").startswith("cipher=aes-256-gcm") for r in rows), rows' \
+	"$S/list.json" || fail "list --json: no capabilities"
+ok "smimegw-cert list shows the learned capabilities"
 finish
