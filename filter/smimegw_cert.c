@@ -371,6 +371,7 @@ static int cmd_show(const sg_config *cfg, const char *what)
 		if (file == NULL) {
 			fprintf(stderr, "%s: no certificate for %s in %s\n",
 				progname, canon, cfg->cert_dir);
+			free(canon);
 			return 1;
 		}
 	}

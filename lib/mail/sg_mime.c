@@ -119,6 +119,11 @@ static sg_status sg_mime_check_header(const sg_mime *m)
 
 	for (i = 0; i < m->nfields; i++) {
 		end = m->fields[i].end;
+		/* Postfix keeps at most header_size_limit (100 KB) of one */
+		if (end - m->fields[i].start > SG_MIME_MAX_FIELD)
+			return sg_status_make(SG_REJECT, "a message header field "
+					      "is larger than %d bytes",
+					      SG_MIME_MAX_FIELD);
 		for (pos = m->fields[i].start; pos < end; pos++)
 			if (d[pos] == '\r' && (pos + 1 == end || d[pos + 1] != '\n'))
 				return sg_status_make(SG_REJECT, "message header "

@@ -87,7 +87,10 @@
  *	expects; wrap and unwrap convert CRLF; strip_trace leaves the bytes.
  * DIAGNOSTICS
  *	SG_REJECT for messages without a header, with an ambiguous header
- *	block (above), or an S/MIME body that does not decode.
+ *	block (above), with a header field larger than SG_MIME_MAX_FIELD
+ *	(Postfix itself keeps at most header_size_limit, 100 KB, of one; a
+ *	larger one never came through Postfix and only costs memory), or an
+ *	S/MIME body that does not decode.
  */
 #ifndef SG_MIME_H
 #define SG_MIME_H
@@ -101,6 +104,7 @@
 
 #define SG_MIME_TRACE_HEADER "X-SMIME-Gateway"
 #define SG_MIME_PEEK_LEN	64	/* decoded bytes classify looks at */
+#define SG_MIME_MAX_FIELD	(1024 * 1024)	/* one header field, bytes */
 
 typedef struct sg_mime sg_mime;
 

@@ -137,7 +137,7 @@ t_import_refusals() {
 	tool import "$S/x/early.pem"
 	rc_is 1 "not yet valid"
 	err_has "not valid before" "not yet valid"
-	openssl req -x509 -newkey rsa:1024 -nodes -keyout "$S/x/weak.key" -days 30 \
+	openssl req -x509 -newkey rsa:1024 -nodes -keyout "$S/x/weak.key" -days 60 \
 		-subj /CN=weak -addext subjectAltName=email:smg_encryptor@weak.example \
 		-addext keyUsage=critical,keyEncipherment \
 		-addext basicConstraints=critical,CA:FALSE -out "$S/x/weak.pem" 2>/dev/null

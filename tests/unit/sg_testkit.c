@@ -101,16 +101,38 @@ static void make_ca(void)
 	sign_cert(ca_crt, ca_key, "smimegw unit test CA", true, true);
 }
 
+/* The certificates the kit made: it owns them, released at exit. */
+static gnutls_x509_crt_t sg_testkit_made[256];
+static size_t sg_testkit_nmade;
+
+/* sg_testkit_release - atexit(): every certificate, the CA */
+static void sg_testkit_release(void)
+{
+	while (sg_testkit_nmade > 0)
+		gnutls_x509_crt_deinit(sg_testkit_made[--sg_testkit_nmade]);
+	if (ca_crt != NULL)
+		gnutls_x509_crt_deinit(ca_crt);
+	if (ca_key != NULL)
+		gnutls_x509_privkey_deinit(ca_key);
+	ca_crt = NULL;
+	ca_key = NULL;
+}
+
 void	sg_testkit_make(const char *name, bool with_ski, unsigned bits,
 			sg_testkit_id *id)
 {
 	gnutls_x509_privkey_t key;
 	gnutls_datum_t pem;
 
+	if (ca_crt == NULL)
+		(void) atexit(sg_testkit_release);
 	make_ca();
 	DIE_IF(gnutls_x509_privkey_init(&key) < 0);
 	DIE_IF(gnutls_x509_privkey_generate(key, GNUTLS_PK_RSA, bits, 0) < 0);
 	DIE_IF(gnutls_x509_crt_init(&id->crt) < 0);
+	DIE_IF(sg_testkit_nmade >= sizeof(sg_testkit_made)
+	       / sizeof(*sg_testkit_made));
+	sg_testkit_made[sg_testkit_nmade++] = id->crt;
 	sign_cert(id->crt, key, name, with_ski, false);
 
 	snprintf(id->cert_path, sizeof(id->cert_path), "%s/%s.pem",

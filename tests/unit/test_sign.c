@@ -34,6 +34,28 @@
 
 static gnutls_x509_crt_t ca_crt;
 static gnutls_x509_privkey_t ca_key;
+
+/* Certificates the tests made, released at the end (no leak reports). */
+static gnutls_x509_crt_t made[128];
+static size_t nmade;
+
+/* keep - remember a certificate to release at the end */
+static void keep(gnutls_x509_crt_t crt)
+{
+	if (nmade < sizeof(made) / sizeof(*made))
+		made[nmade++] = crt;
+}
+
+/* release_all - the certificates and the CA key */
+static void release_all(void)
+{
+	while (nmade > 0)
+		gnutls_x509_crt_deinit(made[--nmade]);
+	if (ca_crt != NULL)
+		gnutls_x509_crt_deinit(ca_crt);
+	if (ca_key != NULL)
+		gnutls_x509_privkey_deinit(ca_key);
+}
 static unsigned char next_serial = 1;
 
 static const uint8_t content[] = "Content-Type: text/plain\r\n\r\nhello\r\n";
@@ -120,6 +142,7 @@ static void make_ident(const char *name, gnutls_pk_algorithm_t pk,
 		gnutls_x509_crt_deinit(enc);
 	}
 	id->crt = make_cert(key, name, GNUTLS_KEY_DIGITAL_SIGNATURE, false);
+	keep(id->crt);
 	DIE_IF(gnutls_x509_crt_export2(id->crt, GNUTLS_X509_FMT_PEM, &pem) < 0);
 	append_file(id->cert_path, &pem);
 	gnutls_free(pem.data);
@@ -508,5 +531,6 @@ int	main(void)
 	SG_RUN(test_sign_pss);
 	SG_RUN(test_deterministic);
 	SG_RUN(test_opaque);
+	release_all();
 	return sg_test_done();
 }
