@@ -104,7 +104,7 @@
 
 #define SG_MIME_TRACE_HEADER "X-SMIME-Gateway"
 #define SG_MIME_PEEK_LEN	64	/* decoded bytes classify looks at */
-#define SG_MIME_MAX_FIELD	(1024 * 1024)	/* one header field, bytes */
+#define SG_MIME_MAX_FIELD	(4 * 1024 * 1024)	/* one header field, bytes */
 
 typedef struct sg_mime sg_mime;
 
