@@ -55,101 +55,19 @@ set -euo pipefail
 
 TEST=t-e2e-two-gateways
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$HERE/../.." && pwd)
-SAMPLE=${E2E_SAMPLE:-$TOP/master.cf.sample}
-E2E_ROOT=${E2E_ROOT:-/run/smimegw-e2e}
-E2E_USER=${E2E_USER:-smimegw-e2e}
-TMO=${E2E_TIMEOUT:-30}
-CHECKS=0
+# shellcheck source=preamble.sh
+. "$HERE/preamble.sh"
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 	echo "usage: $TEST SMIMEGW [PKI_DIR]" >&2
 	exit 2
 fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: $TEST must run as root (it creates a user, starts Postfix" \
-	     "instances and edits /etc/postfix/main.cf); CI runs it as root"
-	exit 77
-fi
-
-fail() {
-	echo "FAIL: $TEST: $*" >&2
-	exit 1
-}
-
-ok() {
-	CHECKS=$((CHECKS + 1))
-	echo "ok $CHECKS - $*"
-}
 
 [ -x "$1" ] || fail "smimegw binary not found or not executable: $1"
 SMIMEGW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 PKI=${2:-$E2E_ROOT/pki}
-case $E2E_ROOT in
-/?*) ;;
-*) fail "E2E_ROOT must be an absolute path other than /: '$E2E_ROOT'" ;;
-esac
-if [ -d "$E2E_ROOT" ] && [ -n "$(ls -A "$E2E_ROOT")" ] && [ ! -d "$E2E_ROOT/state" ]; then
-	fail "$E2E_ROOT exists and is not this test's: it would be wiped"
-fi
-[ -r "$SAMPLE" ] || fail "cannot read $SAMPLE"
-if [ -z "${E2E_LOG_MODE:-}" ]; then
-	if [ -S /dev/log ]; then E2E_LOG_MODE="file"; else E2E_LOG_MODE="postlog"; fi
-fi
-case $E2E_LOG_MODE in
-postlog|file) ;;
-*) fail "E2E_LOG_MODE must be postlog or file, not '$E2E_LOG_MODE'" ;;
-esac
-
-for c in postfix postconf postqueue postlog sendmail python3 openssl \
-	 runuser useradd flock awk; do
-	command -v "$c" >/dev/null 2>&1 \
-		|| fail "required tool '$c' not found (run: bash .ci/install-deps)"
-done
-if [ "$E2E_LOG_MODE" = postlog ] \
-   && ! { [ -g /usr/sbin/postlog ] \
-	  && [ "$(stat -c %G /usr/sbin/postlog)" = postdrop ]; }; then
-	fail "/usr/sbin/postlog is not set-gid postdrop ($(stat -c '%A %U:%G' \
-/usr/sbin/postlog)): the filter's user cannot reach postlogd, and smimegw's lines
-would be lost from the mail log. Postfix installs it 2755 root:postdrop
-(postfix-files); Debian 12 does not. Fix, as root:
-  dpkg-statoverride --update --add root postdrop 2555 /usr/sbin/postlog
-(.ci/install-deps does this)."
-fi
-
-# shellcheck source=lab.sh
-. "$HERE/lab.sh"
-
-exec 9>/run/smimegw-e2e.lock
-flock -w 300 9 || fail "another e2e run holds /run/smimegw-e2e.lock"
-
-lab_reset || fail "cannot clean up what a previous run left in $E2E_ROOT"
-
-# on_exit - stop everything, whatever happened; keep the files on failure
-on_exit() {
-	local rc=$? x
-	trap - EXIT INT TERM
-	if [ $rc -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
-		for x in a b; do
-			[ -f "$E2E_ROOT/$x/log/maillog" ] || continue
-			echo "---- gateway $x: $E2E_ROOT/$x/log/maillog (last 40 lines)"
-			tail -n 40 "$E2E_ROOT/$x/log/maillog"
-		done
-	fi
-	if ! lab_stop; then
-		echo "FAIL: $TEST: processes of the lab survived" >&2
-		rc=1
-	fi
-	lab_unbless
-	if [ $rc -eq 0 ]; then
-		rm -rf "$E2E_ROOT"
-	else
-		echo "$TEST: files kept in $E2E_ROOT" >&2
-	fi
-	exit $rc
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
+e2e_preflight
+e2e_start
 
 A=$E2E_ROOT/a
 B=$E2E_ROOT/b
