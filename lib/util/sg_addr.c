@@ -39,8 +39,15 @@ static sg_status sg_addr_check(const char *dom)
 	if (*dom == '.' || strstr(dom, "..") || dom[strlen(dom) - 1] == '.')
 		return sg_status_make(SG_REJECT, "domain %s has an empty label",
 				      dom);
+	/*
+	 * No domain holds white space, a control character, a path
+	 * separator or an RFC 5322 special: '@' among them, which the IDNA
+	 * mapping makes of U+FF20 (then "a@＠.x" would name another domain
+	 * each time it is parsed).
+	 */
 	for (p = (const unsigned char *) dom; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == '/' || *p == '\\')
+		if (*p <= ' ' || *p == 0x7f || *p == '/' || *p == '\\'
+		    || strchr("@()<>,;:\"", *p) != NULL)
 			return sg_status_make(SG_REJECT, "domain %s holds a "
 					      "character no domain can hold",
 					      dom);
