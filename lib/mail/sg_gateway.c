@@ -260,13 +260,10 @@ static void sg_gateway_authserv_id(sg_gw *gw)
 static sg_status sg_gateway_find(sg_gw *gw, const char *rcpt, char **file)
 {
 	const sg_config *cfg = gw->job->cfg;
-	sg_status st;
+	sg_status st = sg_status_ok();
 	time_t	age;
 
-	st = sg_certdir_find(cfg->cert_dir, rcpt, file);
-	if (!sg_status_is_ok(&st) || *file != NULL || cfg->ldap_directory == NULL)
-		return st;
-	if (!gw->snapshot_checked) {
+	if (!gw->snapshot_checked && cfg->ldap_directory != NULL) {
 		gw->snapshot_checked = true;
 		if (cfg->ldap_max_age > 0)
 			st = sg_ldapsnap_age(cfg->ldap_directory, time(NULL),
@@ -279,7 +276,8 @@ static sg_status sg_gateway_find(sg_gw *gw, const char *rcpt, char **file)
 				       "sync running?", cfg->ldap_directory,
 				       (long) age, cfg->ldap_max_age);
 	}
-	return sg_ldapsnap_find(cfg->ldap_directory, rcpt, file);
+	return sg_ldapsnap_lookup(cfg->cert_dir, cfg->ldap_directory, rcpt,
+				  file);
 }
 
 /*

@@ -70,10 +70,9 @@ static bool sg_insig_pinned(const sg_config *cfg, const char *from,
 
 	if (crt == NULL || *from == '\0')
 		return false;
-	st = sg_certdir_find(cfg->cert_dir, from, &file);
 	/* the community snapshot's certificates are the partner's too */
-	if (sg_status_is_ok(&st) && file == NULL && cfg->ldap_directory)
-		st = sg_ldapsnap_find(cfg->ldap_directory, from, &file);
+	st = sg_ldapsnap_lookup(cfg->cert_dir, cfg->ldap_directory, from,
+				&file);
 	if (sg_status_is_ok(&st) && file != NULL)
 		st = sg_certs_load(&certs, file);
 	if (sg_status_is_ok(&st) && file != NULL)

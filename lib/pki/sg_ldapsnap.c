@@ -818,3 +818,14 @@ sg_ldapsnap_grade sg_ldapsnap_staleness(time_t age, time_t max_age)
 		return SG_LDAPSNAP_WARNING;
 	return SG_LDAPSNAP_CRITICAL;
 }
+
+/* sg_ldapsnap_lookup - the local certificate directory, then the snapshot */
+sg_status sg_ldapsnap_lookup(const char *cert_dir, const char *snapshot,
+			     const char *rcpt, char **file)
+{
+	sg_status st = sg_certdir_find(cert_dir, rcpt, file);
+
+	if (!sg_status_is_ok(&st) || *file != NULL || snapshot == NULL)
+		return st;
+	return sg_ldapsnap_find(snapshot, rcpt, file);
+}

@@ -129,6 +129,14 @@ void	sg_ldapsnap_summary_format(const sg_ldapsnap_summary *sum, char *buf,
 /* sg_ldapsnap_find - sg_certdir_find() over the snapshot, fail closed */
 sg_status sg_ldapsnap_find(const char *dir, const char *rcpt, char **file);
 
+/*
+ * sg_ldapsnap_lookup - what the filter uses for rcpt: the local certificate
+ * directory first (the administrator's overrides, sg_certdir_find), then
+ * the snapshot when snapshot is not NULL (sg_ldapsnap_find)
+ */
+sg_status sg_ldapsnap_lookup(const char *cert_dir, const char *snapshot,
+			     const char *rcpt, char **file);
+
 /* sg_ldapsnap_member - is domain (or a parent) a community member? */
 sg_status sg_ldapsnap_member(const char *dir, const char *domain,
 			     bool *member);
