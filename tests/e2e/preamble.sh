@@ -68,17 +68,22 @@ would be lost from the mail log. Postfix installs it 2755 root:postdrop
 	fi
 }
 
-# on_exit - stop everything, whatever happened; keep the files on failure
+# on_exit - stop everything, whatever happened; keep the files on failure.
+#	E2E_GATEWAYS names the gateways whose logs are shown (default "a b");
+#	a test with more to show or to stop first defines e2e_show_more and
+#	e2e_stop_more.
 on_exit() {
 	local rc=$? x
 	trap - EXIT INT TERM
 	if [ $rc -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
-		for x in a b; do
+		for x in ${E2E_GATEWAYS:-a b}; do
 			[ -f "$E2E_ROOT/$x/log/maillog" ] || continue
 			echo "---- gateway $x: $E2E_ROOT/$x/log/maillog (last 40 lines)"
 			tail -n 40 "$E2E_ROOT/$x/log/maillog"
 		done
+		if declare -F e2e_show_more >/dev/null; then e2e_show_more; fi
 	fi
+	if declare -F e2e_stop_more >/dev/null; then e2e_stop_more; fi
 	if ! lab_stop; then
 		echo "FAIL: $TEST: processes of the lab survived" >&2
 		rc=1

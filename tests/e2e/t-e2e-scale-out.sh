@@ -78,39 +78,23 @@ B=$E2E_ROOT/b
 R=$E2E_ROOT/relay
 MSGS=$E2E_ROOT/msgs
 
-# on_exit - stop everything (slapd, A2, then the lab), whatever happened;
-# keep the files on failure
-on_exit() {
-	local rc=$? x
-	trap - EXIT INT TERM
-	if [ $rc -ne 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
-		for x in a a2 b; do
-			[ -f "$E2E_ROOT/$x/log/maillog" ] || continue
-			echo "---- gateway $x: $E2E_ROOT/$x/log/maillog (last 40 lines)"
-			tail -n 40 "$E2E_ROOT/$x/log/maillog"
-		done
-		for x in "$E2E_ROOT"/sync-*.out "$E2E_ROOT"/sync-*.err; do
-			[ -s "$x" ] && { echo "---- $x"; cat "$x"; }
-		done
-	fi
+# on_exit (preamble.sh) also shows A2's log and the sync output, and stops
+# slapd and A2 before the lab
+E2E_GATEWAYS="a a2 b"
+e2e_show_more() {
+	local x
+	for x in "$E2E_ROOT"/sync-*.out "$E2E_ROOT"/sync-*.err; do
+		[ -s "$x" ] && { echo "---- $x"; cat "$x"; }
+	done
+	return 0
+}
+e2e_stop_more() {
 	slapd_stop
 	if [ -f "$A2/etc/main.cf" ]; then
 		postfix -c "$A2/etc" stop >/dev/null 2>&1 || true
 	fi
-	if ! lab_stop; then
-		echo "FAIL: $TEST: processes of the lab survived" >&2
-		rc=1
-	fi
-	lab_unbless
-	if [ $rc -eq 0 ]; then
-		rm -rf "$E2E_ROOT"
-	else
-		echo "$TEST: files kept in $E2E_ROOT" >&2
-	fi
-	exit $rc
+	return 0
 }
-trap on_exit EXIT
-trap 'exit 130' INT TERM
 
 mkdir -p "$MSGS"
 RUN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
