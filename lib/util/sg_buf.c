@@ -15,6 +15,13 @@
 #include "sg_buf.h"
 #include "sg_mem.h"
 
+/* sg_buf_mark - the bytes up to len and its NUL have been written */
+static void sg_buf_mark(sg_buf *buf)
+{
+	if (buf->len + 1 > buf->hwm)
+		buf->hwm = buf->len + 1;
+}
+
 /* sg_buf_reserve - make room for extra more bytes (plus the NUL) */
 void	sg_buf_reserve(sg_buf *buf, size_t extra)
 {
@@ -33,6 +40,7 @@ void	sg_buf_reserve(sg_buf *buf, size_t extra)
 	buf->data = sg_realloc(buf->data, cap);
 	buf->cap = cap;
 	buf->data[buf->len] = '\0';
+	sg_buf_mark(buf);
 }
 
 /* sg_buf_append - append bytes */
@@ -43,6 +51,29 @@ void	sg_buf_append(sg_buf *buf, const void *data, size_t len)
 		memcpy(buf->data + buf->len, data, len);
 	buf->len += len;
 	buf->data[buf->len] = '\0';
+	sg_buf_mark(buf);
+}
+
+/*
+ * sg_buf_splice - replace the old_len bytes at off with len bytes of data,
+ * in place: the bytes after them move, nothing else is copied
+ */
+void	sg_buf_splice(sg_buf *buf, size_t off, size_t old_len,
+		      const void *data, size_t len)
+{
+	if (off > buf->len || old_len > buf->len - off)
+		abort();		/* caller's range is outside the buffer */
+	if (len > old_len)
+		sg_buf_reserve(buf, len - old_len);
+	if (buf->data == NULL)
+		return;
+	memmove(buf->data + off + len, buf->data + off + old_len,
+		buf->len - off - old_len);
+	if (len)
+		memcpy(buf->data + off, data, len);
+	buf->len = buf->len - old_len + len;
+	buf->data[buf->len] = '\0';
+	sg_buf_mark(buf);
 }
 
 /* sg_buf_append_str - append a C string without its NUL */
@@ -60,6 +91,7 @@ void	sg_buf_set_len(sg_buf *buf, size_t len)
 		abort();		/* caller wrote past its reservation */
 	buf->len = len;
 	buf->data[len] = '\0';
+	sg_buf_mark(buf);
 }
 
 /* sg_buf_reset - forget the contents, keep the memory */
@@ -75,15 +107,15 @@ void	sg_buf_free(sg_buf *buf)
 {
 	free(buf->data);
 	buf->data = NULL;
-	buf->len = buf->cap = 0;
+	buf->len = buf->cap = buf->hwm = 0;
 }
 
-/* sg_buf_wipe_free - clear the whole allocation, then release it */
+/* sg_buf_wipe_free - clear every byte ever written, then release it */
 void	sg_buf_wipe_free(sg_buf *buf)
 {
-	sg_wipe_free(buf->data, buf->cap);
+	sg_wipe_free(buf->data, buf->hwm < buf->cap ? buf->hwm : buf->cap);
 	buf->data = NULL;
-	buf->len = buf->cap = 0;
+	buf->len = buf->cap = buf->hwm = 0;
 }
 
 /* sg_buf_read_fd - append everything readable from fd until EOF */
@@ -105,6 +137,7 @@ sg_status sg_buf_read_fd(sg_buf *buf, int fd, size_t max_len)
 			break;
 		buf->len += (size_t) n;
 		buf->data[buf->len] = '\0';
+		sg_buf_mark(buf);
 		if (buf->len - start > max_len)
 			return sg_status_make(SG_REJECT,
 			      "input is larger than the limit of %zu bytes",
@@ -151,6 +184,23 @@ void	sg_buf_append_lf(sg_buf *buf, const void *data, size_t len)
 		}
 	}
 	sg_buf_append(buf, p + run, len - run);
+}
+
+/* sg_buf_lf_from - every CRLF at or after from made LF, in place */
+void	sg_buf_lf_from(sg_buf *buf, size_t from)
+{
+	size_t	r, w;
+
+	if (from >= buf->len)
+		return;
+	for (r = w = from; r < buf->len; r++) {
+		if (buf->data[r] == '\r' && r + 1 < buf->len
+		    && buf->data[r + 1] == '\n')
+			continue;
+		buf->data[w++] = buf->data[r];
+	}
+	buf->len = w;
+	buf->data[w] = '\0';
 }
 
 /* sg_buf_append_crlf - append bytes with every bare LF made CRLF */

@@ -28,9 +28,14 @@ typedef struct sg_buf {
 	uint8_t *data;		/* NULL until the first byte arrives */
 	size_t	len;
 	size_t	cap;
+	size_t	hwm;		/* bytes ever written (NUL included): what
+				 * sg_buf_wipe_free() clears, not the whole
+				 * capacity, whose untouched pages would
+				 * otherwise become resident just to be
+				 * cleared */
 } sg_buf;
 
-#define SG_BUF_INIT { NULL, 0, 0 }
+#define SG_BUF_INIT { NULL, 0, 0, 0 }
 
 /* sg_buf_reserve - make room for extra more bytes (plus the NUL) */
 void	sg_buf_reserve(sg_buf *buf, size_t extra);
@@ -38,11 +43,21 @@ void	sg_buf_reserve(sg_buf *buf, size_t extra);
 /* sg_buf_append - append bytes */
 void	sg_buf_append(sg_buf *buf, const void *data, size_t len);
 
+/*
+ * sg_buf_splice - replace old_len bytes at off with len bytes, in place
+ * (data must not point into buf)
+ */
+void	sg_buf_splice(sg_buf *buf, size_t off, size_t old_len,
+		      const void *data, size_t len);
+
 /* sg_buf_append_str - append a C string without its NUL */
 void	sg_buf_append_str(sg_buf *buf, const char *str);
 
 /* sg_buf_append_lf - append bytes with every CRLF made LF */
 void	sg_buf_append_lf(sg_buf *buf, const void *data, size_t len);
+
+/* sg_buf_lf_from - every CRLF at or after offset from made LF, in place */
+void	sg_buf_lf_from(sg_buf *buf, size_t from);
 
 /* sg_buf_append_crlf - append bytes with every bare LF made CRLF */
 void	sg_buf_append_crlf(sg_buf *buf, const void *data, size_t len);
