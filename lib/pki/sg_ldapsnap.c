@@ -690,21 +690,6 @@ cleanup:
 	return st;
 }
 
-/* sg_ldapsnap_sync - fetch from the directory, write and switch */
-sg_status sg_ldapsnap_sync(const sg_ldap_opts *opts, const char *dir,
-			   time_t now, bool force, sg_ldapsnap_summary *sum)
-{
-	sg_ldap_result res = SG_LDAP_RESULT_INIT;
-	sg_status st;
-
-	memset(sum, 0, sizeof(*sum));
-	st = sg_ldap_fetch(opts, &res);
-	if (sg_status_is_ok(&st))
-		st = sg_ldapsnap_write(dir, &res, now, force, sum);
-	sg_ldap_result_free(&res);
-	return st;
-}
-
 /* sg_ldapsnap_summary_format - one line for the log and the terminal */
 void	sg_ldapsnap_summary_format(const sg_ldapsnap_summary *sum, char *buf,
 				   size_t size)
