@@ -34,6 +34,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -314,19 +315,38 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
   */
 
 struct sg_reinject_spool {
-	int	fd;			/* memfd, -1 after a failure */
+	int	fd;			/* the copy, -1 after a failure */
 	size_t	len;			/* bytes written */
 	bool	sealed;
+	bool	on_disk;		/* an unnamed file, not a memfd */
 	int	err;			/* errno of the first failure */
 };
 
 /* sg_reinject_spool_new - an empty, private memory file for one copy */
 sg_status sg_reinject_spool_new(sg_reinject_spool **out)
 {
+	return sg_reinject_spool_new_in(NULL, out);
+}
+
+/*
+ * sg_reinject_spool_new_in - an empty, private file for one copy: an
+ * unnamed file (O_TMPFILE, mode 0600, never linked) in dir when that
+ * works, else a memory file
+ */
+sg_status sg_reinject_spool_new_in(const char *dir, sg_reinject_spool **out)
+{
 	sg_reinject_spool *sp = sg_calloc(1, sizeof(*sp));
 
-	sp->fd = sg_reinject_high(memfd_create("smimegw-reinject", MFD_CLOEXEC
-					       | MFD_ALLOW_SEALING));
+	sp->fd = -1;
+	if (dir != NULL && *dir != '\0') {
+		sp->fd = sg_reinject_high(open(dir, O_TMPFILE | O_RDWR
+					       | O_CLOEXEC, 0600));
+		sp->on_disk = sp->fd >= 0;
+	}
+	if (sp->fd < 0)
+		sp->fd = sg_reinject_high(memfd_create("smimegw-reinject",
+						       MFD_CLOEXEC
+						       | MFD_ALLOW_SEALING));
 	if (sp->fd < 0) {
 		int	err = errno;
 
@@ -337,6 +357,12 @@ sg_status sg_reinject_spool_new(sg_reinject_spool **out)
 	}
 	*out = sp;
 	return sg_status_ok();
+}
+
+/* sg_reinject_spool_on_disk - is the copy in a file rather than in memory? */
+bool	sg_reinject_spool_on_disk(const sg_reinject_spool *sp)
+{
+	return sp->on_disk;
 }
 
 /* sg_reinject_spool_write - append to the copy (an sg_cms_sink) */
@@ -350,18 +376,38 @@ sg_status sg_reinject_spool_write(void *ctx, const uint8_t *data, size_t len)
 		sp->err = errno ? errno : EIO;
 	if (sp->err != 0)
 		return sg_status_make(SG_TEMPFAIL, "cannot hold a copy for "
-				      "sendmail in memory: %s",
+				      "sendmail %s: %s", sp->on_disk
+				      ? "in its spool file" : "in memory",
 				      strerror(sp->err));
 	sp->len += len;
 	return sg_status_ok();
 }
 
+/*
+ * sg_reinject_spool_reopen - an unnamed file is not sealable: from now on
+ * it is held only through a read-only descriptor (nothing of ours can
+ * write it any more, and it has no name through which anyone else could)
+ */
+static int sg_reinject_spool_reopen(sg_reinject_spool *sp)
+{
+	char	path[64];
+	int	fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", sp->fd);
+	if ((fd = sg_reinject_high(open(path, O_RDONLY | O_CLOEXEC))) < 0)
+		return -1;
+	(void) close(sp->fd);
+	sp->fd = fd;
+	return 0;
+}
+
 /* sg_reinject_spool_seal - the copy is complete: no change from now on */
 sg_status sg_reinject_spool_seal(sg_reinject_spool *sp)
 {
-	if (sp->err == 0 && fcntl(sp->fd, F_ADD_SEALS, F_SEAL_SHRINK
-				  | F_SEAL_GROW | F_SEAL_WRITE
-				  | F_SEAL_SEAL) < 0)
+	if (sp->err == 0 && (sp->on_disk ? sg_reinject_spool_reopen(sp)
+			     : fcntl(sp->fd, F_ADD_SEALS, F_SEAL_SHRINK
+				     | F_SEAL_GROW | F_SEAL_WRITE
+				     | F_SEAL_SEAL)) < 0)
 		sp->err = errno;
 	if (sp->err != 0)
 		return sg_status_make(SG_TEMPFAIL, "cannot seal a copy for "

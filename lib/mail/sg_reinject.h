@@ -39,11 +39,12 @@
  *	The message bytes are written as given (callers pass LF line ends).
  *	While it runs the message is held twice in memory.
  *
- *	A spool is such a memory file filled piece by piece (an encrypted
+ *	A spool is such a file filled piece by piece (an encrypted
  *	copy written while it is encrypted, sg_cms_encrypt_stream()), so the
- *	copy exists once, in the memory file, and never as a buffer too. It
- *	is private to the process (memfd: no name in any file system, mode
- *	0600 in /proc, gone with the last descriptor). Only a sealed spool
+ *	copy exists once, in the file, and never as a buffer too. It is
+ *	private to the process (memfd, or for ciphertext an O_TMPFILE file
+ *	in the state directory: no name in any file system, mode 0600, gone
+ *	with the last descriptor). Only a sealed spool
  *	is handed to sendmail: a copy cut short by a failed write, or one
  *	whose writer gave up half-way, is never sent; the caller frees it.
  *
@@ -70,6 +71,7 @@
 #ifndef SG_REINJECT_H
 #define SG_REINJECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,6 +93,18 @@ typedef struct sg_reinject_spool sg_reinject_spool;
 
 /* sg_reinject_spool_new - an empty memory file for one copy */
 sg_status sg_reinject_spool_new(sg_reinject_spool **sp);
+
+/*
+ * sg_reinject_spool_new_in - for ciphertext only: an unnamed file
+ * (O_TMPFILE, mode 0600, never linked, gone with its last descriptor) in
+ * dir, so that a large copy costs disk, not memory; a memory file when
+ * dir is NULL or empty or has no room for such a file. Sealing a file
+ * leaves only a read-only descriptor to it.
+ */
+sg_status sg_reinject_spool_new_in(const char *dir, sg_reinject_spool **sp);
+
+/* sg_reinject_spool_on_disk - is the copy in a file rather than in memory? */
+bool	sg_reinject_spool_on_disk(const sg_reinject_spool *sp);
 
 /* sg_reinject_spool_write - append to the copy (fits sg_cms_sink) */
 sg_status sg_reinject_spool_write(void *sp, const uint8_t *data, size_t len);

@@ -11,6 +11,7 @@
  *	stand-in must die with it, and whatever still reads the copy must
  *	read all of it.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -486,6 +487,79 @@ static void test_sendmail_gets_an_empty_signal_mask(void)
 	SG_CHECK(file_is("sigblk", want, sizeof(want) - 1));
 }
 
+/* ok - a status by value is SG_OK */
+static int ok(sg_status st)
+{
+	return sg_status_is_ok(&st);
+}
+
+/*
+ * A ciphertext spool in a directory is an unnamed file there (nothing
+ * appears in the directory, it is on disk, not in memory), read-only
+ * once sealed, and sendmail gets all of it; a directory that cannot
+ * hold one gives a memory file instead
+ */
+static void test_spool_in_directory(void)
+{
+	const char *dir = path_in("spooldir");
+	sg_reinject_spool *sp = NULL;
+	uint8_t *data = message(200000);
+	char	link[700], fdpath[64];
+	struct stat st;
+	DIR    *d;
+	struct dirent *e;
+	size_t	names = 0, i;
+	ssize_t	n;
+	sg_status s;
+
+	SG_CHECK(mkdir(dir, 0700) == 0);
+	s = sg_reinject_spool_new_in(dir, &sp);
+	SG_CHECK(sg_status_is_ok(&s) && sp != NULL);
+	if (sp == NULL)
+		return;
+	SG_CHECK(sg_reinject_spool_on_disk(sp));
+	for (i = 0; i < 200000; i += 50000)
+		SG_CHECK(ok(sg_reinject_spool_write(sp, data + i,
+								 50000)));
+	SG_CHECK((d = opendir(dir)) != NULL);
+	while (d && (e = readdir(d)) != NULL)
+		names += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	SG_CHECK(names == 0);
+	s = sg_reinject_spool_seal(sp);
+	SG_CHECK(sg_status_is_ok(&s));
+	/* after the seal only a read-only descriptor is left */
+	s = sg_reinject_spool_write(sp, data, 1);
+	SG_CHECK(s.code == SG_INTERNAL);
+	s = sg_reinject_spooled(capture(), "s@a.example", rcpts, 2, sp);
+	SG_CHECK(sg_status_is_ok(&s));
+	SG_CHECK(file_is("stdin", data, 200000));
+	for (i = 3; i < 64; i++) {
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%zu", i);
+		if ((n = readlink(fdpath, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (strncmp(link, dir, strlen(dir)) != 0)
+			continue;
+		SG_CHECK(fstat((int) i, &st) == 0 && (st.st_mode & 0777) == 0600
+			 && st.st_nlink == 0);
+		SG_CHECK((fcntl((int) i, F_GETFL) & O_ACCMODE) == O_RDONLY);
+	}
+	sg_reinject_spool_free(sp);
+	(void) rmdir(dir);
+	/* no such directory: in memory, sent all the same */
+	s = sg_reinject_spool_new_in(path_in("no-such-dir"), &sp);
+	SG_CHECK(sg_status_is_ok(&s) && !sg_reinject_spool_on_disk(sp));
+	SG_CHECK(ok(sg_reinject_spool_write(sp, data, 1000)));
+	s = sg_reinject_spool_seal(sp);
+	SG_CHECK(sg_status_is_ok(&s));
+	s = sg_reinject_spooled(capture(), "s@a.example", rcpts, 2, sp);
+	SG_CHECK(sg_status_is_ok(&s) && file_is("stdin", data, 1000));
+	sg_reinject_spool_free(sp);
+	free(data);
+}
+
 int	main(void)
 {
 	int	fd = open("/dev/null", O_RDONLY);
@@ -506,5 +580,6 @@ int	main(void)
 	SG_RUN(test_sendmail_dies_with_its_caller);
 	SG_RUN(test_sigterm_aborts_sendmail);
 	SG_RUN(test_sendmail_gets_an_empty_signal_mask);
+	SG_RUN(test_spool_in_directory);
 	return sg_test_done();
 }
