@@ -458,7 +458,7 @@ static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 			? sg_reinject_spooled(job->cfg->sendmail, job->sender,
 					      c->rcpts, c->nrcpts, c->spool)
 			: sg_reinject(job->cfg->sendmail, job->sender, c->rcpts,
-				      c->nrcpts, c->data.data, c->data.len);
+				      c->nrcpts, c->bytes, c->len);
 		snprintf(head, sizeof(head), "%s: copy=%zu/%zu", dir, k + 1,
 			 res->ncopies);
 		if (!sg_status_is_ok(&st)) {
@@ -478,7 +478,7 @@ static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 			snprintf(tail, sizeof(tail), "%s size=%zu status=sent%s",
 				 c->action, c->spool != NULL
 				 ? sg_reinject_spool_size(c->spool)
-				 : c->data.len, log_msgid);
+				 : c->len, log_msgid);
 			sg_log_rcpts(false, head, c->rcpts, c->nrcpts, tail);
 		}
 	}

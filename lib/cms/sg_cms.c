@@ -443,10 +443,47 @@ static bool sg_cms_splice(const sg_buf *tpl, size_t ct_len, sg_buf *head,
 	return true;
 }
 
+/* The memory source of sg_cms_encrypt_stream(). */
+typedef struct sg_cms_mem {
+	const uint8_t *data;
+	size_t	len;
+	size_t	pos;
+} sg_cms_mem;
+
+/* sg_cms_mem_read - the next bytes of a buffer (an sg_cms_source) */
+static size_t sg_cms_mem_read(void *ctx, uint8_t *buf, size_t want)
+{
+	sg_cms_mem *mem = ctx;
+	size_t	n = mem->len - mem->pos < want ? mem->len - mem->pos : want;
+
+	memcpy(buf, mem->data + mem->pos, n);
+	mem->pos += n;
+	return n;
+}
+
+/* sg_cms_short_source - the content ended before its announced length */
+static sg_status sg_cms_short_source(void)
+{
+	return sg_status_make(SG_INTERNAL, "the content to encrypt ended "
+			      "before its length");
+}
+
 /* sg_cms_encrypt_stream - sg_cms_encrypt, written to sink in chunks */
 sg_status sg_cms_encrypt_stream(const sg_cms_encrypt_opts *opts,
 				gnutls_x509_crt_t const *certs, size_t ncerts,
 				const uint8_t *content, size_t len,
+				sg_cms_sink sink, void *ctx)
+{
+	sg_cms_mem mem = {content, len, 0};
+
+	return sg_cms_encrypt_source(opts, certs, ncerts, len,
+				     sg_cms_mem_read, &mem, sink, ctx);
+}
+
+/* sg_cms_encrypt_source - sg_cms_encrypt_stream of len bytes from source */
+sg_status sg_cms_encrypt_source(const sg_cms_encrypt_opts *opts,
+				gnutls_x509_crt_t const *certs, size_t ncerts,
+				size_t len, sg_cms_source source, void *sctx,
 				sg_cms_sink sink, void *ctx)
 {
 	const bool aead = sg_cipher_is_aead(opts->cipher);
@@ -478,7 +515,10 @@ sg_status sg_cms_encrypt_stream(const sg_cms_encrypt_opts *opts,
 	chunk = sg_malloc(SG_CMS_CHUNK + SG_CIPHER_MAX_IV);
 	for (done = 0; sg_status_is_ok(&st) && len - done > SG_CMS_CHUNK;
 	     done += SG_CMS_CHUNK) {
-		memcpy(chunk, content + done, SG_CMS_CHUNK);
+		if (source(sctx, chunk, SG_CMS_CHUNK) != SG_CMS_CHUNK) {
+			st = sg_cms_short_source();
+			break;
+		}
 		st = sg_cipher_stream_update(cs, chunk, SG_CMS_CHUNK);
 		if (sg_status_is_ok(&st))
 			st = sink(ctx, chunk, SG_CMS_CHUNK);
@@ -486,8 +526,10 @@ sg_status sg_cms_encrypt_stream(const sg_cms_encrypt_opts *opts,
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
 	n = len - done;
-	if (n)
-		memcpy(chunk, content + done, n);
+	if (n && source(sctx, chunk, n) != n) {
+		st = sg_cms_short_source();
+		goto cleanup;
+	}
 	st = sg_cipher_stream_final(cs, chunk, &n, tag);
 	if (sg_status_is_ok(&st))
 		st = sink(ctx, chunk, n);
@@ -1015,66 +1057,241 @@ static bool sg_cms_try(sg_cms_msg *m, const sg_keyring *kr,
 	return (kt_ok & ct_ok) != 0;
 }
 
-/* sg_cms_decrypt - open an (Auth)EnvelopedData with one of our keys */
-sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
-			 size_t len, sg_buf *out, sg_cms_info *info)
+/* Where the encryptedContent is in a definite-length ContentInfo. */
+typedef struct sg_cms_loc {
+	size_t	off[4];		/* ContentInfo, [0], (Auth)EnvelopedData, */
+	size_t	hdr[4];		/* (auth)encryptedContentInfo: offset, */
+	size_t	len[4];		/* header size, content length */
+	size_t	ec_off;		/* the encryptedContent element */
+	size_t	ec_hdr;
+	size_t	ec_len;
+	bool	constructed;	/* chunks: OCTET STRINGs inside */
+} sg_cms_loc;
+
+/* sg_cms_skip - the element at *pos (within end), tag want; past it */
+static bool sg_cms_skip(const uint8_t *d, size_t end, size_t *pos,
+			uint8_t want)
+{
+	size_t	hdr, len;
+
+	if (*pos >= end || d[*pos] != want
+	    || !sg_cms_der_hdr(d + *pos, end - *pos, &hdr, &len))
+		return false;
+	*pos += hdr + len;
+	return true;
+}
+
+/* sg_cms_enter - the element at pos (within end), tag want, as level i */
+static bool sg_cms_enter(const uint8_t *d, size_t end, size_t pos,
+			 uint8_t want, sg_cms_loc *loc, int i)
+{
+	if (pos >= end || d[pos] != want
+	    || !sg_cms_der_hdr(d + pos, end - pos, &loc->hdr[i], &loc->len[i]))
+		return false;
+	loc->off[i] = pos;
+	return true;
+}
+
+/*
+ * sg_cms_locate - find the encryptedContent of a definite-length
+ * (Auth)EnvelopedData; false when it is absent or the layout is not the
+ * one RFC 5652 and RFC 5083 give (then the whole structure is decoded)
+ */
+static bool sg_cms_locate(const uint8_t *d, size_t len, sg_cms_loc *loc)
+{
+	size_t	pos, end;
+
+	memset(loc, 0, sizeof(*loc));
+	if (!sg_cms_enter(d, len, 0, 0x30, loc, 0))
+		return false;
+	pos = loc->hdr[0];
+	end = loc->hdr[0] + loc->len[0];
+	if (!sg_cms_skip(d, end, &pos, 0x06)
+	    || !sg_cms_enter(d, end, pos, 0xa0, loc, 1))
+		return false;
+	pos = loc->off[1] + loc->hdr[1];
+	end = pos + loc->len[1];
+	if (!sg_cms_enter(d, end, pos, 0x30, loc, 2))
+		return false;
+	pos = loc->off[2] + loc->hdr[2];
+	end = pos + loc->len[2];
+	if (!sg_cms_skip(d, end, &pos, 0x02))
+		return false;
+	if (pos < end && d[pos] == 0xa0 && !sg_cms_skip(d, end, &pos, 0xa0))
+		return false;
+	if (!sg_cms_skip(d, end, &pos, 0x31)
+	    || !sg_cms_enter(d, end, pos, 0x30, loc, 3))
+		return false;
+	pos = loc->off[3] + loc->hdr[3];
+	end = pos + loc->len[3];
+	if (!sg_cms_skip(d, end, &pos, 0x06) || !sg_cms_skip(d, end, &pos, 0x30)
+	    || pos >= end || (d[pos] != 0x80 && d[pos] != 0xa0)
+	    || !sg_cms_der_hdr(d + pos, end - pos, &loc->ec_hdr,
+			       &loc->ec_len)
+	    || pos + loc->ec_hdr + loc->ec_len != end)
+		return false;
+	loc->ec_off = pos;
+	loc->constructed = d[pos] == 0xa0;
+	return true;
+}
+
+/*
+ * sg_cms_skeleton - the ContentInfo with an empty encryptedContent, the
+ * four enclosing lengths made smaller: what libtasn1 decodes without a
+ * copy of the ciphertext
+ */
+static void sg_cms_skeleton(const uint8_t *d, const sg_cms_loc *loc,
+			    sg_buf *out)
+{
+	size_t	newlen[4], removed = loc->ec_hdr + loc->ec_len - 2, next;
+	uint8_t	h[2 + sizeof(size_t)];
+	int	i;
+
+	for (i = 3; i >= 0; i--) {
+		newlen[i] = loc->len[i] - removed;
+		removed += loc->hdr[i] - sg_cms_der_put_hdr(d[loc->off[i]],
+							    newlen[i], h);
+	}
+	sg_buf_reset(out);
+	for (i = 0; i < 4; i++) {
+		sg_buf_append(out, h, sg_cms_der_put_hdr(d[loc->off[i]],
+							 newlen[i], h));
+		next = i < 3 ? loc->off[i + 1] : loc->ec_off;
+		sg_buf_append(out, d + loc->off[i] + loc->hdr[i],
+			      next - loc->off[i] - loc->hdr[i]);
+	}
+	sg_buf_append(out, "\x80\x00", 2);
+	/* what follows the encryptedContent within each level (mac, attrs) */
+	for (i = 3; i >= 0; i--) {
+		size_t	from = i == 3 ? loc->ec_off + loc->ec_hdr + loc->ec_len
+			: loc->off[i + 1] + loc->hdr[i + 1] + loc->len[i + 1];
+
+		sg_buf_append(out, d + from, loc->off[i] + loc->hdr[i]
+			      + loc->len[i] - from);
+	}
+}
+
+/*
+ * sg_cms_gather - the OCTET STRING chunks in d[pos, end) written to d[*w]
+ * onwards, in place (the writer never passes the reader); false when a
+ * chunk is not an OCTET STRING
+ */
+static bool sg_cms_gather(uint8_t *d, size_t pos, size_t end, size_t *w,
+			  int depth)
+{
+	size_t	hdr, len;
+
+	while (pos < end) {
+		if (depth > SG_BER_MAX_DEPTH
+		    || !sg_cms_der_hdr(d + pos, end - pos, &hdr, &len))
+			return false;
+		if (d[pos] == 0x04) {
+			memmove(d + *w, d + pos + hdr, len);
+			*w += len;
+		} else if (d[pos] != 0x24
+			   || !sg_cms_gather(d, pos + hdr, pos + hdr + len, w,
+					     depth + 1)) {
+			return false;
+		}
+		pos += hdr + len;
+	}
+	return true;
+}
+
+/*
+ * sg_cms_decrypt_buf - sg_cms_decrypt of the bytes in buf, which it
+ * consumes: the ciphertext is gathered and decrypted in place, so the
+ * only other copy is the small structure around it. On success buf holds
+ * the plaintext; on failure it is wiped.
+ */
+sg_status sg_cms_decrypt_buf(const sg_keyring *kr, sg_buf *buf,
+			     sg_cms_info *info)
 {
 	sg_cms_msg *m = sg_calloc(1, sizeof(*m));
-	sg_buf	norm = SG_BUF_INIT;
-	sg_buf	ct = SG_BUF_INIT;
-	const uint8_t *der;
-	size_t	der_len, used, i, plain_len = 0;
+	sg_buf	norm = SG_BUF_INIT, skel = SG_BUF_INIT, ct = SG_BUF_INIT;
+	sg_buf	try = SG_BUF_INIT;
+	sg_cms_loc loc;
+	size_t	used, i, w, plain_len = 0;
 	char	path[160];
 	sg_status st;
 	bool	ok = false;
 
 	memset(info, 0, sizeof(*info));
 	m->info = info;
-	sg_buf_reset(out);
 
 	/*
 	 * BER to definite lengths. The ContentInfo is self-delimiting: what
 	 * follows it (zero padding, a footer a relay appended to the base64
 	 * and decoded with it) is not part of it and is only counted.
 	 */
-	st = sg_ber_definite(in, len, &norm, &used);
+	st = sg_ber_definite(buf->data, buf->len, &norm, &used);
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
-	info->trailing = len - used;
-	der = norm.len ? norm.data : in;
-	der_len = norm.len ? norm.len : used;
-
-	st = sg_cms_parse(m, kr, der, der_len);
-	sg_buf_free(&norm);
-	if (!sg_status_is_ok(&st))
-		goto cleanup;
-
-	snprintf(path, sizeof(path), "%s.encryptedContent", m->eci);
-	if (!sg_asn1_present(m->ci, path)) {
-		st = sg_status_make(SG_REJECT, "detached encrypted content is "
-				    "not supported");
-		goto cleanup;
+	info->trailing = buf->len - used;
+	if (norm.len) {
+		sg_buf_wipe_free(buf);
+		*buf = norm;
+		memset(&norm, 0, sizeof(norm));
+	} else {
+		sg_buf_set_len(buf, used);
 	}
-	if (!sg_asn1_read(m->ci, path, &ct)) {
-		st = sg_status_make(SG_REJECT, "malformed encryptedContent");
-		goto cleanup;
+
+	if (sg_cms_locate(buf->data, buf->len, &loc)) {
+		/* the structure without the ciphertext; that, in place */
+		sg_cms_skeleton(buf->data, &loc, &skel);
+		st = sg_cms_parse(m, kr, skel.data, skel.len);
+		if (!sg_status_is_ok(&st))
+			goto cleanup;
+		w = 0;
+		if (!loc.constructed) {
+			memmove(buf->data, buf->data + loc.ec_off + loc.ec_hdr,
+				loc.ec_len);
+			w = loc.ec_len;
+		} else if (!sg_cms_gather(buf->data, loc.ec_off + loc.ec_hdr,
+					  loc.ec_off + loc.ec_hdr + loc.ec_len,
+					  &w, 0)) {
+			st = sg_status_make(SG_REJECT, "malformed "
+					    "encryptedContent");
+			goto cleanup;
+		}
+		ct = *buf;
+		memset(buf, 0, sizeof(*buf));
+		sg_buf_set_len(&ct, w);
+	} else {
+		st = sg_cms_parse(m, kr, buf->data, buf->len);
+		if (!sg_status_is_ok(&st))
+			goto cleanup;
+		snprintf(path, sizeof(path), "%s.encryptedContent", m->eci);
+		if (!sg_asn1_present(m->ci, path)) {
+			st = sg_status_make(SG_REJECT, "detached encrypted "
+					    "content is not supported");
+			goto cleanup;
+		}
+		if (!sg_asn1_read(m->ci, path, &ct)) {
+			st = sg_status_make(SG_REJECT, "malformed "
+					    "encryptedContent");
+			goto cleanup;
+		}
+		sg_buf_wipe_free(buf);
 	}
 	asn1_delete_structure(&m->ci);	/* the tree held a copy: free it */
 
 	for (i = 0; !ok && i < m->nattempts; i++) {
+		sg_buf *data = &ct;
+
 		if (i + 1 < m->nattempts) {
 			/* Not the last try: keep the ciphertext intact. */
-			sg_buf_wipe_free(out);
-			sg_buf_append(out, ct.data, ct.len);
-		} else {
-			sg_buf_wipe_free(out);
-			*out = ct;
-			ct = (sg_buf) SG_BUF_INIT;
+			sg_buf_wipe_free(&try);
+			sg_buf_append(&try, ct.data, ct.len);
+			data = &try;
 		}
-		ok = sg_cms_try(m, kr, &m->attempts[i], out->data, out->len,
+		ok = sg_cms_try(m, kr, &m->attempts[i], data->data, data->len,
 				&plain_len);
 		if (ok) {
-			sg_buf_set_len(out, plain_len);
+			sg_buf_wipe_free(buf);
+			*buf = *data;
+			memset(data, 0, sizeof(*data));
+			sg_buf_set_len(buf, plain_len);
 			info->key_index = m->attempts[i].key_index;
 			info->keytrans = m->attempts[i].kt.alg;
 			info->oaep_hash = m->attempts[i].kt.hash;
@@ -1086,14 +1303,25 @@ sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
 
 cleanup:
 	if (!sg_status_is_ok(&st) || !ok)
-		sg_buf_wipe_free(out);
+		sg_buf_wipe_free(buf);
 	sg_buf_free(&norm);
-	sg_buf_free(&ct);
+	sg_buf_free(&skel);
+	sg_buf_wipe_free(&ct);
+	sg_buf_wipe_free(&try);
 	sg_buf_free(&m->aad);
 	asn1_delete_structure(&m->ci);
 	sg_wipe(m, sizeof(*m));
 	free(m);
 	return st;
+}
+
+/* sg_cms_decrypt - open an (Auth)EnvelopedData with one of our keys */
+sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
+			 size_t len, sg_buf *out, sg_cms_info *info)
+{
+	sg_buf_wipe_free(out);
+	sg_buf_append(out, in, len);
+	return sg_cms_decrypt_buf(kr, out, info);
 }
 
 /* sg_cms_info_text - "cipher=... keytrans=... rid=..." for logs */

@@ -120,11 +120,37 @@ sg_status sg_cms_encrypt(const sg_cms_encrypt_opts *opts,
 /* sg_cms_sink - takes the next n bytes of an envelope; not OK stops it */
 typedef sg_status (*sg_cms_sink)(void *ctx, const uint8_t *data, size_t n);
 
+/*
+ * sg_cms_source - fills buf with the next want bytes of the content;
+ * fewer only at its end
+ */
+typedef size_t (*sg_cms_source)(void *ctx, uint8_t *buf, size_t want);
+
+/*
+ * sg_cms_encrypt_source - sg_cms_encrypt_stream() of content that is read
+ * from source as it is encrypted (len bytes, known up front); a source
+ * that gives fewer is SG_INTERNAL, and the sink has a cut-off envelope
+ */
+sg_status sg_cms_encrypt_source(const sg_cms_encrypt_opts *opts,
+				gnutls_x509_crt_t const *certs, size_t ncerts,
+				size_t len, sg_cms_source source, void *sctx,
+				sg_cms_sink sink, void *ctx);
+
 /* sg_cms_encrypt_stream - sg_cms_encrypt's DER, to sink while encrypted */
 sg_status sg_cms_encrypt_stream(const sg_cms_encrypt_opts *opts,
 				gnutls_x509_crt_t const *certs, size_t ncerts,
 				const uint8_t *content, size_t len,
 				sg_cms_sink sink, void *ctx);
+
+/*
+ * sg_cms_decrypt_buf - sg_cms_decrypt() of the bytes in buf, in place:
+ * buf holds the plaintext on success and is wiped and empty on failure
+ * (memory: the message and a copy of its structure without the
+ * ciphertext; one more copy of the ciphertext only while a try that is
+ * not the last one runs)
+ */
+sg_status sg_cms_decrypt_buf(const sg_keyring *kr, sg_buf *buf,
+			     sg_cms_info *info);
 
 /* sg_cms_decrypt - open an (Auth)EnvelopedData with one of our keys */
 sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,

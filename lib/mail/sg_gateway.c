@@ -50,9 +50,7 @@ typedef struct sg_gw {
 	sg_insig insig;			/* what the signatures said */
 	sg_partner_action partner;	/* partner_policy's decision */
 	sg_outsign *os;			/* outbound signing, when asked */
-	sg_buf	content;		/* the entity copies protect */
-	bool	content_ready;
-	sg_buf	signed_content;		/* ... as multipart/signed */
+	sg_buf	signed_content;		/* the entity, as multipart/signed */
 	sg_trust *crls;			/* [verification] crl_dir, loaded once */
 	bool	snapshot_checked;	/* its age, logged once */
 	bool	sign_encrypted;		/* [signing] mode: what is signed */
@@ -168,9 +166,12 @@ static sg_status sg_gateway_decrypt(sg_gw *gw, sg_mime *m, sg_buf *out,
 			facts.key_trouble = true;
 		} else {
 			cms_st = sg_mime_smime_body(m, &body);
+			/* decrypted where it was decoded: no other copy */
 			if (sg_status_is_ok(&cms_st))
-				cms_st = sg_cms_decrypt(gw->kr, body.data,
-							body.len, &plain, &info);
+				cms_st = sg_cms_decrypt_buf(gw->kr, &body,
+							    &info);
+			plain = body;
+			memset(&body, 0, sizeof(body));
 			facts.readable = info.parsed;
 			facts.for_us = info.for_us;
 			facts.decrypted = sg_status_is_ok(&cms_st);
@@ -190,8 +191,10 @@ static sg_status sg_gateway_decrypt(sg_gw *gw, sg_mime *m, sg_buf *out,
 		sg_gateway_say(trace, sizeof(trace), "decrypted; cipher=%s; "
 			 "keytrans=%s; rid=%s", sg_cipher_label(info.cipher),
 			 sg_keytrans_label(&kt), sg_gateway_rid(&info));
-		sg_buf_reset(out);
-		sg_mime_unwrap(m, plain.data, plain.len, trace, out);
+		sg_mime_unwrap_buf(m, &plain, trace);
+		sg_buf_wipe_free(out);
+		*out = plain;
+		memset(&plain, 0, sizeof(plain));
 		gw->res->trailing += info.trailing;
 		*opened = true;
 		break;
@@ -490,12 +493,8 @@ static sg_status sg_gateway_unrevoked(sg_gw *gw, sg_certs *certs,
 	return sg_status_ok();
 }
 
-/*
- * sg_gateway_entity - what a copy protects: the entity of the message
- * (Content-* fields and body, CRLF), signed by us when sign is set
- * (RFC 3183 section 4: sign, then encrypt). Made once, kept in gw.
- */
-static sg_status sg_gateway_entity(sg_gw *gw, bool sign, const sg_buf **out)
+/* sg_gateway_mime - the message of the copies, parsed once, kept in gw */
+static sg_status sg_gateway_mime(sg_gw *gw)
 {
 	sg_status st = sg_status_ok();
 
@@ -506,25 +505,59 @@ static sg_status sg_gateway_entity(sg_gw *gw, bool sign, const sg_buf **out)
 					      "message to protect: %s",
 					      st.text);
 	}
-	if (!gw->content_ready) {
-		sg_mime_entity(gw->mime, &gw->content);
-		gw->content_ready = true;
-	}
-	*out = &gw->content;
-	if (!sign)
-		return st;
-	if (gw->signed_content.len == 0) {
-		if (gw->os == NULL) {
-			st = sg_outsign_new(gw->job->cfg, &gw->os);
-			if (!sg_status_is_ok(&st))
-				return st;
-		}
-		st = sg_outsign_entity(gw->os, gw->content.data,
-				       gw->content.len, &gw->signed_content);
-		if (!sg_status_is_ok(&st))
-			return st;
-	}
+	return st;
+}
+
+/*
+ * sg_gateway_signed_entity - what a signed copy protects: the entity of
+ * the message (Content-* fields and body, CRLF), signed by us (RFC 3183
+ * section 4: sign, then encrypt). Made once, kept in gw; the unsigned
+ * entity is not kept beside it. An unsigned copy reads the entity from
+ * the message instead (sg_mime_entity_read), never a copy of it.
+ */
+static sg_status sg_gateway_signed_entity(sg_gw *gw, const sg_buf **out)
+{
+	sg_buf	content = SG_BUF_INIT;
+	sg_status st;
+
 	*out = &gw->signed_content;
+	if (gw->signed_content.len > 0)
+		return sg_status_ok();
+	st = sg_gateway_mime(gw);
+	if (sg_status_is_ok(&st) && gw->os == NULL)
+		st = sg_outsign_new(gw->job->cfg, &gw->os);
+	if (!sg_status_is_ok(&st))
+		return st;
+	sg_mime_entity(gw->mime, &content);
+	st = sg_outsign_entity(gw->os, content.data, content.len,
+			       &gw->signed_content);
+	sg_buf_wipe_free(&content);
+	return st;
+}
+
+/*
+ * sg_gateway_seal - write one encrypted copy into c's spool: the signed
+ * entity when gw signs (made already), else the entity read from the
+ * message
+ */
+static sg_status sg_gateway_seal(sg_gw *gw, const sg_cms_encrypt_opts *eo,
+				 const sg_certs *certs, sg_gateway_copy *c)
+{
+	sg_mime_entity_reader r;
+	sg_status st;
+
+	if (gw->sign_encrypted)
+		return sg_smimewrap_encrypt(gw->mime, eo, certs->crts,
+					    certs->count,
+					    gw->signed_content.data,
+					    gw->signed_content.len,
+					    sg_reinject_spool_write, c->spool);
+	sg_mime_entity_open(gw->mime, &r);
+	st = sg_smimewrap_encrypt_source(gw->mime, eo, certs->crts,
+					 certs->count, r.total,
+					 sg_mime_entity_read, &r,
+					 sg_reinject_spool_write, c->spool);
+	sg_mime_entity_close(&r);
 	return st;
 }
 
@@ -560,7 +593,8 @@ static sg_status sg_gateway_encrypt(sg_gw *gw, const char *file,
 		}
 		goto cleanup;
 	}
-	st = sg_gateway_entity(gw, gw->sign_encrypted, &entity);
+	st = gw->sign_encrypted ? sg_gateway_signed_entity(gw, &entity)
+		: sg_gateway_mime(gw);
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
 	/* what the partner said it decrypts (RFC 8551 2.7.1), else ours */
@@ -570,13 +604,10 @@ static sg_status sg_gateway_encrypt(sg_gw *gw, const char *file,
 				       cfg->cipher);
 	eo.rid = cfg->recipient_id;
 	eo.keytrans = cfg->key_transport;
-	/* written while encrypted into the copy's sealed memfd (issue 11) */
-	st = sg_reinject_spool_new(&c->spool);
+	/* written while encrypted: ciphertext only, spooled on disk (issue 11) */
+	st = sg_reinject_spool_new_in(cfg->state_dir, &c->spool);
 	if (sg_status_is_ok(&st))
-		st = sg_smimewrap_encrypt(gw->mime, &eo, certs.crts,
-					  certs.count, entity->data,
-					  entity->len, sg_reinject_spool_write,
-					  c->spool);
+		st = sg_gateway_seal(gw, &eo, &certs, c);
 	if (sg_status_is_ok(&st))
 		st = sg_reinject_spool_seal(c->spool);
 	if (!sg_status_is_ok(&st)) {
@@ -673,17 +704,20 @@ static sg_status sg_gateway_route(sg_gw *gw)
 			continue;
 		}
 		if (gw->sign_plain) {
-			st = sg_gateway_entity(gw, true, &entity);
+			st = sg_gateway_signed_entity(gw, &entity);
 			if (!sg_status_is_ok(&st)) {
 				st = sg_gateway_defer(gw->res, st);
 				goto cleanup;
 			}
 			sg_mime_rebuild(gw->mime, "", entity->data, entity->len,
 					&c->data);
+			c->bytes = c->data.data;
+			c->len = c->data.len;
 			sg_gateway_append(gw->action, sizeof(gw->action), " %s",
 					  sg_outsign_describe(gw->os));
 		} else {
-			sg_buf_append(&c->data, gw->msg, gw->len);
+			c->bytes = gw->msg;	/* shared, not copied */
+			c->len = gw->len;
 		}
 		if (nremote == 0)
 			sg_gateway_say(c->action, sizeof(c->action), "%s",
@@ -733,6 +767,8 @@ static void sg_gateway_quarantine(sg_gw *gw)
 	}
 	sg_buf_append_str(&c->data, "\n");
 	sg_buf_append(&c->data, gw->msg, gw->len);
+	c->bytes = c->data.data;
+	c->len = c->data.len;
 	c->rcpts[c->nrcpts++] = job->cfg->quarantine_address;
 	sg_gateway_say(c->action, sizeof(c->action), "%s action=quarantined "
 		       "for=%zu-recipient(s) reason=partner-without-valid-"
@@ -785,8 +821,7 @@ sg_status sg_gateway_process(const sg_gateway_job *job, sg_gateway_result *res)
 	if (gw.mime != gw.orig)
 		sg_mime_free(gw.mime);
 	sg_mime_free(gw.orig);
-	sg_buf_wipe_free(&gw.own);
-	sg_buf_wipe_free(&gw.content);
+	res->msg = gw.own;		/* the plain copies may point into it */
 	sg_buf_wipe_free(&gw.signed_content);
 	sg_keyring_free(gw.kr);
 	sg_outsign_free(gw.os);
@@ -812,4 +847,5 @@ void	sg_gateway_result_free(sg_gateway_result *res)
 	free(res->copies);
 	res->copies = NULL;
 	res->ncopies = 0;
+	sg_buf_wipe_free(&res->msg);
 }

@@ -76,7 +76,11 @@ typedef struct sg_gateway_job {
 } sg_gateway_job;
 
 typedef struct sg_gateway_copy {
-	sg_buf	data;			/* LF line ends, for sendmail */
+	const uint8_t *bytes;		/* LF line ends, for sendmail when */
+	size_t	len;			/* there is no spool: data, or the
+					 * message the plain copies share
+					 * (res->msg, or the job's) */
+	sg_buf	data;			/* this copy's own bytes, if any */
 	struct sg_reinject_spool *spool;	/* instead of data: an encrypted
 						 * copy, sealed (sg_reinject) */
 	char  **rcpts;			/* lent from the job */
@@ -88,6 +92,7 @@ typedef struct sg_gateway_copy {
 typedef struct sg_gateway_result {
 	sg_direction direction;
 	sg_gateway_copy *copies;
+	sg_buf	msg;			/* inbound: the decrypted message */
 	size_t	ncopies;
 	const char *dsn;		/* when not SG_OK */
 	char	dsn_text[160];		/* when not SG_OK */

@@ -234,28 +234,28 @@ static bool sg_insig_drop_ar(const char *name, const char *value, void *ctx)
 		&& sg_mimesig_ar_is_ours(value, ctx);
 }
 
-/* sg_insig_finish - remove forged A-R fields, put ours on top */
+/*
+ * sg_insig_finish - remove forged A-R fields, put ours on top: the header
+ * block is rewritten in place, the body does not move to another copy
+ */
 static void sg_insig_finish(sg_insig *sig, const char *authserv_id,
 			    sg_buf *msg, bool add)
 {
-	sg_buf	out = SG_BUF_INIT;
+	sg_buf	head = SG_BUF_INIT, rest = SG_BUF_INIT;
 	size_t	dropped = 0;
+	size_t	hlen = sg_mime_raw_header_len(msg->data, msg->len);
 
 	if (add) {
 		sg_mimesig_ar_finish(&sig->ar, authserv_id);
-		sg_buf_append(&out, sig->ar.data, sig->ar.len);
+		sg_buf_append(&head, sig->ar.data, sig->ar.len);
 	}
-	{
-		sg_buf	rest = SG_BUF_INIT;
-
-		sg_mime_strip_fields(msg->data, msg->len, sg_insig_drop_ar,
-				     (void *) authserv_id, &rest, &dropped);
-		sg_buf_append(&out, rest.data, rest.len);
-		sg_buf_wipe_free(&rest);
-	}
+	sg_mime_strip_fields(msg->data, hlen, sg_insig_drop_ar,
+			     (void *) authserv_id, &rest, &dropped);
+	sg_buf_append(&head, rest.data, rest.len);
 	sig->ar_removed |= dropped > 0;
-	sg_buf_wipe_free(msg);
-	*msg = out;
+	sg_buf_splice(msg, 0, hlen, head.data, head.len);
+	sg_buf_wipe_free(&rest);
+	sg_buf_wipe_free(&head);
 }
 
 /* sg_insig_process - verify every layer, outside in */
@@ -269,6 +269,8 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 	sg_verify_report *rep = NULL;
 	sg_mime *m = NULL;
 	sg_buf	next = SG_BUF_INIT, plain = SG_BUF_INIT, cur = SG_BUF_INIT;
+	const sg_buf *layer_of;
+	bool	cur_is_msg = true;
 	sg_status st = sg_status_ok();
 	size_t	layer, i;
 	bool	domain_pass, opened, kept = false;
@@ -284,9 +286,10 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 	 * and opened if it holds an envelope for us: a signature over
 	 * ciphertext means nothing once that is decrypted).
 	 */
-	sg_buf_append(&cur, msg->data, msg->len);
+	/* cur_is_msg: the layer is msg itself, not a copy (large messages) */
 	for (layer = 0; layer < SG_INSIG_MAX_LAYERS; layer++) {
-		st = sg_mime_parse(cur.data, cur.len, &m);
+		layer_of = cur_is_msg ? msg : &cur;
+		st = sg_mime_parse(layer_of->data, layer_of->len, &m);
 		if (!sg_status_is_ok(&st)) {
 			st = sg_status_ok();	/* not ours to judge here */
 			break;
@@ -318,10 +321,10 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 				break;
 			sg_insig_say(sig, " opened=envelope-inside-signature");
 			sg_buf_wipe_free(msg);
-			sg_buf_append(msg, plain.data, plain.len);
-			sg_buf_wipe_free(&cur);
-			cur = plain;
+			*msg = plain;
 			memset(&plain, 0, sizeof(plain));
+			sg_buf_wipe_free(&cur);
+			cur_is_msg = true;
 			kept = false;
 			sg_mime_free(m);
 			m = NULL;
@@ -399,12 +402,15 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 			sig->stripped = true;
 			sg_insig_say(sig, " stripped=yes");
 			sg_buf_wipe_free(msg);
-			sg_buf_append(msg, next.data, next.len);
+			*msg = next;
+			sg_buf_wipe_free(&cur);
+			cur_is_msg = true;
 		} else {
 			kept = true;
+			sg_buf_wipe_free(&cur);
+			cur = next;
+			cur_is_msg = false;
 		}
-		sg_buf_wipe_free(&cur);
-		cur = next;
 		memset(&next, 0, sizeof(next));
 		sg_mimesig_free(&ms);
 		sg_verify_report_free(rep);
@@ -427,16 +433,11 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 /* sg_insig_tag - put "smime=none" on a message no signature covered */
 void	sg_insig_tag(sg_insig *sig, const char *authserv_id, sg_buf *msg)
 {
-	sg_buf	out = SG_BUF_INIT;
-
 	if (sig->nsigs > 0)
 		return;				/* it carries ours already */
 	sg_buf_reset(&sig->ar);
 	sg_mimesig_ar_finish(&sig->ar, authserv_id);
-	sg_buf_append(&out, sig->ar.data, sig->ar.len);
-	sg_buf_append(&out, msg->data, msg->len);
-	sg_buf_wipe_free(msg);
-	*msg = out;
+	sg_buf_splice(msg, 0, 0, sig->ar.data, sig->ar.len);	/* in place */
 }
 
 /* sg_insig_free - release the buffers */

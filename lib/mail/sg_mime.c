@@ -32,7 +32,12 @@ struct sg_mime {
 	size_t	nfields;
 	size_t	body;		/* offset of the body */
 	GMimeMessage *msg;	/* NULL when GMime found nothing */
+	bool	parsed;		/* msg was made (sg_mime_tree) */
+	GMimeMessage *head;	/* header and first body bytes only */
 };
+
+/* Above this many body bytes the top level is looked at in a head parse. */
+#define SG_MIME_HEAD_BODY	(64 * 1024)
 
 /* sg_mime_line_end - offset just past the line that starts at pos */
 static size_t sg_mime_line_end(const uint8_t *d, size_t len, size_t pos)
@@ -162,8 +167,8 @@ static bool sg_mime_field_is_content(const sg_mime *m, const sg_mime_field *f)
 			       8) == 0;
 }
 
-/* sg_mime_gmime_init - once per process */
-static void sg_mime_gmime_init(void)
+/* sg_mime_init - GMime's global set-up, once per process */
+void	sg_mime_init(void)
 {
 	static bool done;
 
@@ -177,8 +182,6 @@ static void sg_mime_gmime_init(void)
 sg_status sg_mime_parse(const uint8_t *data, size_t len, sg_mime **mp)
 {
 	sg_mime *m;
-	GMimeStream *stream;
-	GMimeParser *parser;
 	sg_status st;
 
 	*mp = NULL;
@@ -197,15 +200,55 @@ sg_status sg_mime_parse(const uint8_t *data, size_t len, sg_mime **mp)
 		sg_mime_free(m);
 		return st;
 	}
-	sg_mime_gmime_init();
+	*mp = m;
+	return sg_status_ok();
+}
+
+/* sg_mime_gmime_parse - GMime's parse of len bytes of data */
+static GMimeMessage *sg_mime_gmime_parse(const uint8_t *data, size_t len)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+
+	sg_mime_init();
 	stream = g_mime_stream_mem_new_with_buffer((const char *) data, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	m->msg = g_mime_parser_construct_message(parser, NULL);
+	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	g_object_unref(stream);
-	*mp = m;
-	return sg_status_ok();
+	return msg;
+}
+
+/*
+ * sg_mime_tree - GMime's parse of the whole message, made on first use:
+ * a message that is only wrapped (outbound) never costs a MIME parse or
+ * GMime's copies of its body
+ */
+static GMimeMessage *sg_mime_tree(sg_mime *m)
+{
+	if (!m->parsed) {
+		m->msg = sg_mime_gmime_parse(m->data, m->len);
+		m->parsed = true;
+	}
+	return m->msg;
+}
+
+/*
+ * sg_mime_head_tree - enough of a parse for the top level's content type
+ * and encoding: the whole tree when the body is small (or the tree is
+ * made already), else a parse of the header and the first
+ * SG_MIME_HEAD_BODY bytes of the body
+ */
+static GMimeMessage *sg_mime_head_tree(sg_mime *m)
+{
+	if (m->parsed || m->len - m->body <= SG_MIME_HEAD_BODY)
+		return sg_mime_tree(m);
+	if (m->head == NULL)
+		m->head = sg_mime_gmime_parse(m->data, m->body
+					      + SG_MIME_HEAD_BODY);
+	return m->head;
 }
 
 void	sg_mime_free(sg_mime *m)
@@ -214,18 +257,20 @@ void	sg_mime_free(sg_mime *m)
 		return;
 	if (m->msg)
 		g_object_unref(m->msg);
+	if (m->head)
+		g_object_unref(m->head);
 	free(m->fields);
 	free(m);
 }
 
-/* sg_mime_top_part - the top-level leaf part, or NULL */
-static GMimePart *sg_mime_top_part(sg_mime *m)
+/* sg_mime_top_part - the top-level leaf part of a parse, or NULL */
+static GMimePart *sg_mime_top_part(GMimeMessage *msg)
 {
 	GMimeObject *obj;
 
-	if (m->msg == NULL)
+	if (msg == NULL)
 		return NULL;
-	obj = g_mime_message_get_mime_part(m->msg);
+	obj = g_mime_message_get_mime_part(msg);
 	return (obj && GMIME_IS_PART(obj)) ? GMIME_PART(obj) : NULL;
 }
 
@@ -292,7 +337,7 @@ static sg_cms_kind sg_mime_peek_part(GMimePart *part)
  */
 sg_mime_kind sg_mime_classify(sg_mime *m)
 {
-	GMimePart *part = sg_mime_top_part(m);
+	GMimePart *part = sg_mime_top_part(sg_mime_head_tree(m));
 	GMimeContentType *ct;
 	const char *smime_type;
 
@@ -312,10 +357,33 @@ sg_mime_kind sg_mime_classify(sg_mime *m)
 		: SG_MIME_ENCRYPTED;
 }
 
+/*
+ * sg_mime_decode_raw - the raw body decoded with the top level's
+ * transfer encoding, in pieces, without GMime's copies of a large body
+ */
+static void sg_mime_decode_raw(const sg_mime *m, GMimeContentEncoding ce,
+			       sg_buf *out)
+{
+	const uint8_t *p = m->data + m->body;
+	size_t	left = m->len - m->body, n;
+	GMimeEncoding enc;
+
+	g_mime_encoding_init_decode(&enc, ce);
+	sg_buf_reserve(out, g_mime_encoding_outlen(&enc, left) + 16);
+	for (; left > 0; p += n, left -= n) {
+		n = left < 65536 ? left : 65536;
+		sg_buf_set_len(out, out->len + g_mime_encoding_step(&enc,
+				       (const char *) p, n,
+				       (char *) out->data + out->len));
+	}
+	sg_buf_set_len(out, out->len + g_mime_encoding_flush(&enc, "", 0,
+					 (char *) out->data + out->len));
+}
+
 /* sg_mime_smime_body - decoded body of the top-level part into out */
 sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out)
 {
-	GMimePart *part = sg_mime_top_part(m);
+	GMimePart *part = sg_mime_top_part(sg_mime_head_tree(m));
 	GMimeDataWrapper *content;
 	GMimeStream *mem;
 	GByteArray *bytes;
@@ -323,24 +391,31 @@ sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out)
 	sg_buf_reset(out);
 	if (part == NULL || (content = g_mime_part_get_content(part)) == NULL)
 		return sg_status_make(SG_REJECT, "message has no S/MIME body");
-	bytes = g_byte_array_new();
-	mem = g_mime_stream_mem_new_with_byte_array(bytes);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
-	if (g_mime_data_wrapper_write_to_stream(content, mem) < 0) {
+	if (!m->parsed) {
+		/* a large body: decoded from our bytes, in pieces */
+		sg_mime_decode_raw(m, g_mime_part_get_content_encoding(part),
+				   out);
+	} else {
+		bytes = g_byte_array_new();
+		mem = g_mime_stream_mem_new_with_byte_array(bytes);
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+		if (g_mime_data_wrapper_write_to_stream(content, mem) < 0) {
+			g_object_unref(mem);
+			g_byte_array_free(bytes, TRUE);
+			return sg_status_make(SG_REJECT, "S/MIME body does "
+					      "not decode");
+		}
 		g_object_unref(mem);
+		sg_buf_append(out, bytes->data, bytes->len);
 		g_byte_array_free(bytes, TRUE);
-		return sg_status_make(SG_REJECT, "S/MIME body does not decode");
 	}
-	g_object_unref(mem);
-	sg_buf_append(out, bytes->data, bytes->len);
-	g_byte_array_free(bytes, TRUE);
 	if (out->len == 0)
 		return sg_status_make(SG_REJECT, "S/MIME body is empty");
 	return sg_status_ok();
 }
 
-/* sg_mime_entity - Content-* fields and body, CRLF, into out */
-void	sg_mime_entity(const sg_mime *m, sg_buf *out)
+/* sg_mime_entity_head - the entity's Content-* fields, CRLF, and "\r\n" */
+static void sg_mime_entity_head(const sg_mime *m, sg_buf *out)
 {
 	size_t	i;
 
@@ -350,7 +425,80 @@ void	sg_mime_entity(const sg_mime *m, sg_buf *out)
 			sg_buf_append_crlf(out, m->data + m->fields[i].start,
 				    m->fields[i].end - m->fields[i].start);
 	sg_buf_append(out, "\r\n", 2);
+}
+
+/* sg_mime_entity - Content-* fields and body, CRLF, into out */
+void	sg_mime_entity(const sg_mime *m, sg_buf *out)
+{
+	sg_mime_entity_head(m, out);
 	sg_buf_append_crlf(out, m->data + m->body, m->len - m->body);
+}
+
+/* sg_mime_entity_open - sg_mime_entity(), read in pieces */
+void	sg_mime_entity_open(const sg_mime *m, sg_mime_entity_reader *r)
+{
+	const uint8_t *d = m->data + m->body, *nl;
+	size_t	left = m->len - m->body, bare = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->data = d;
+	r->len = left;
+	sg_mime_entity_head(m, &r->head);
+	/* every LF not after a CR gains one, as in sg_buf_append_crlf() */
+	for (const uint8_t *p = d; (nl = memchr(p, '\n', left - (size_t) (p
+								  - d))) != NULL;
+	     p = nl + 1)
+		if (nl == d || nl[-1] != '\r')
+			bare++;
+	r->total = r->head.len + left + bare;
+}
+
+/* sg_mime_entity_read - the next want bytes of the entity (sg_cms_source) */
+size_t	sg_mime_entity_read(void *ctx, uint8_t *buf, size_t want)
+{
+	sg_mime_entity_reader *r = ctx;
+	const uint8_t *nl;
+	size_t	n = 0, k;
+
+	while (n < want) {
+		if (r->lf_owed) {
+			buf[n++] = '\n';
+			r->lf_owed = false;
+		} else if (r->head_off < r->head.len) {
+			k = r->head.len - r->head_off;
+			k = k < want - n ? k : want - n;
+			memcpy(buf + n, r->head.data + r->head_off, k);
+			r->head_off += k;
+			n += k;
+		} else if (r->pos < r->len) {
+			k = r->len - r->pos;
+			k = k < want - n ? k : want - n;
+			if ((nl = memchr(r->data + r->pos, '\n', k)) != NULL)
+				k = (size_t) (nl - (r->data + r->pos));
+			memcpy(buf + n, r->data + r->pos, k);
+			r->pos += k;
+			n += k;
+			if (nl == NULL)
+				continue;
+			/* room for one more: the LF was within want - n */
+			r->pos++;
+			if (nl == r->data || nl[-1] != '\r') {
+				buf[n++] = '\r';
+				r->lf_owed = true;
+			} else {
+				buf[n++] = '\n';
+			}
+		} else {
+			break;
+		}
+	}
+	return n;
+}
+
+/* sg_mime_entity_close - release a reader */
+void	sg_mime_entity_close(sg_mime_entity_reader *r)
+{
+	sg_buf_wipe_free(&r->head);
 }
 
 /*
@@ -579,7 +727,7 @@ static bool sg_mime_hp_cipher(const sg_mime *e)
 		if (e->data[pos] != '\r' && e->data[pos] != '\n')
 			value[n++] = e->data[pos] ? (char) e->data[pos] : ' ';
 	value[n] = 0;
-	sg_mime_gmime_init();
+	sg_mime_init();
 	ct = g_mime_content_type_parse(NULL, value);
 	hp = ct && sg_mime_token_is(g_mime_content_type_get_parameter(ct, "hp"),
 				    "cipher");
@@ -593,8 +741,8 @@ static bool sg_mime_hp_cipher(const sg_mime *e)
  * sg_mime_unwrap - the decrypted inbound message into out: one of each
  * field, as the header documents.
  */
-void	sg_mime_unwrap(const sg_mime *m, const uint8_t *entity, size_t len,
-		       const char *trace, sg_buf *out)
+static size_t sg_mime_unwrap_head(const sg_mime *m, const uint8_t *entity,
+				  size_t len, const char *trace, sg_buf *out)
 {
 	sg_mime	e;
 	sg_mime_key *okeys, *ikeys;
@@ -638,12 +786,32 @@ void	sg_mime_unwrap(const sg_mime *m, const uint8_t *entity, size_t len,
 		sg_mime_append_field(out, e.data + f->start, f->end - f->start);
 	}
 	sg_buf_append(out, "\n", 1);
-	sg_buf_append_lf(out, e.data + e.body, e.len - e.body);
 	free(okeys);
 	free(ikeys);
 	free(olater);
 	free(ilater);
 	free(e.fields);
+	return e.body;
+}
+
+void	sg_mime_unwrap(const sg_mime *m, const uint8_t *entity, size_t len,
+		       const char *trace, sg_buf *out)
+{
+	size_t	body = sg_mime_unwrap_head(m, entity, len, trace, out);
+
+	sg_buf_append_lf(out, entity + body, len - body);
+}
+
+/* sg_mime_unwrap_buf - sg_mime_unwrap() of the entity in buf, in place */
+void	sg_mime_unwrap_buf(const sg_mime *m, sg_buf *buf, const char *trace)
+{
+	sg_buf	head = SG_BUF_INIT;
+	size_t	body;
+
+	body = sg_mime_unwrap_head(m, buf->data, buf->len, trace, &head);
+	sg_buf_lf_from(buf, body);
+	sg_buf_splice(buf, 0, body, head.data, head.len);
+	sg_buf_wipe_free(&head);
 }
 
 /* sg_mime_strip_trace - data without our trace header fields */
@@ -768,6 +936,7 @@ void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
 	const char *addr;
 
 	buf[0] = '\0';
+	sg_mime_init();
 	if (!sg_mime_header(m, name, &value))
 		goto cleanup;
 	list = internet_address_list_parse(NULL, (const char *) value.data);
@@ -782,6 +951,19 @@ void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
 	g_object_unref(list);
 cleanup:
 	sg_buf_free(&value);
+}
+
+/* sg_mime_raw_header_len - the size of the header block, its end included */
+size_t	sg_mime_raw_header_len(const uint8_t *data, size_t len)
+{
+	sg_mime	m;
+
+	memset(&m, 0, sizeof(m));
+	m.data = data;
+	m.len = len;
+	sg_mime_fields(&m);
+	free(m.fields);
+	return m.body;
 }
 
 /*
@@ -828,7 +1010,7 @@ bool	sg_mime_footed_envelope(sg_mime *m, sg_buf *out)
 	int	i, n;
 	bool	ok = false;
 
-	if (m->msg == NULL
+	if (sg_mime_tree(m) == NULL
 	    || (top = g_mime_message_get_mime_part(m->msg)) == NULL
 	    || !GMIME_IS_MULTIPART(top))
 		return false;

@@ -13,7 +13,10 @@
  * DESCRIPTION
  *	A message is parsed twice, for two purposes. GMime parses the MIME
  *	structure: the top-level content type, its parameters (smime-type,
- *	name) and the decoded body. The header block is also split into raw
+ *	name) and the decoded body; only when something asks for them (a
+ *	message that is only wrapped is never parsed by GMime), and for a
+ *	large body classify and smime_body parse only the header and the
+ *	first 64 KB, and decode the body from the original bytes. The header block is also split into raw
  *	fields on the original bytes, so that every header this module keeps
  *	is written out exactly as it came in (folding, 8-bit bytes and all).
  *	As Postfix's cleanup does, the header block ends at the first line
@@ -113,6 +116,13 @@ typedef enum sg_mime_kind {
 	SG_MIME_ENCRYPTED,
 } sg_mime_kind;
 
+/*
+ * sg_mime_init - GMime's global set-up, once per process; before any
+ * other GMime call of this wing. sg_mime_parse() does not need GMime:
+ * the functions that use its parse set it up themselves.
+ */
+void	sg_mime_init(void);
+
 /* sg_mime_parse - parse a message; the data must outlive *m */
 sg_status sg_mime_parse(const uint8_t *data, size_t len, sg_mime **m);
 void	sg_mime_free(sg_mime *m);
@@ -125,6 +135,26 @@ sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out);
 /* sg_mime_entity - Content-* fields and body, CRLF, into out */
 void	sg_mime_entity(const sg_mime *m, sg_buf *out);
 
+/*
+ * sg_mime_entity_open, _read, _close - the bytes of sg_mime_entity() in
+ * pieces, without a copy of the body: r->total is their number, known
+ * at open; _read fits sg_cms_source. m must outlive the reader.
+ */
+typedef struct sg_mime_entity_reader {
+	size_t	total;			/* bytes the reader gives in all */
+	/* private */
+	sg_buf	head;			/* Content-* fields and the empty line */
+	size_t	head_off;
+	const uint8_t *data;		/* the body */
+	size_t	len;
+	size_t	pos;
+	bool	lf_owed;		/* a bare LF became CR; LF comes next */
+} sg_mime_entity_reader;
+
+void	sg_mime_entity_open(const sg_mime *m, sg_mime_entity_reader *r);
+size_t	sg_mime_entity_read(void *r, uint8_t *buf, size_t want);
+void	sg_mime_entity_close(sg_mime_entity_reader *r);
+
 /* sg_mime_wrap - the outbound S/MIME message into out */
 void	sg_mime_wrap(const sg_mime *m, const uint8_t *der, size_t len,
 		     bool auth_enveloped, sg_buf *out);
@@ -132,6 +162,12 @@ void	sg_mime_wrap(const sg_mime *m, const uint8_t *der, size_t len,
 /* sg_mime_unwrap - the decrypted inbound message into out */
 void	sg_mime_unwrap(const sg_mime *m, const uint8_t *entity, size_t len,
 		       const char *trace, sg_buf *out);
+
+/*
+ * sg_mime_unwrap_buf - the same for the entity in buf, rewritten in place
+ * into the message (no second copy of the body)
+ */
+void	sg_mime_unwrap_buf(const sg_mime *m, sg_buf *buf, const char *trace);
 
 /* sg_mime_strip_trace - data without our trace header fields */
 void	sg_mime_strip_trace(const uint8_t *data, size_t len, sg_buf *out,
@@ -180,6 +216,12 @@ void	sg_mime_strip_fields(const uint8_t *data, size_t len,
  */
 void	sg_mime_rebuild(const sg_mime *m, const char *fields,
 			const uint8_t *entity, size_t len, sg_buf *out);
+
+/*
+ * sg_mime_raw_header_len - the size of the header block of raw data, the
+ * empty line that ends it included (the offset of the body)
+ */
+size_t	sg_mime_raw_header_len(const uint8_t *data, size_t len);
 
 /*
  * sg_mime_raw_header - sg_mime_header() on raw message bytes, without a

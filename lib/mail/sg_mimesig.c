@@ -100,6 +100,7 @@ static sg_status sg_mimesig_decode_part(const uint8_t *p, size_t len,
 	sg_status st = sg_status_make(SG_REJECT, "the signature part does "
 				      "not decode");
 
+	sg_mime_init();
 	stream = g_mime_stream_mem_new_with_buffer((const char *) p, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	obj = g_mime_parser_construct_part(parser, NULL);
@@ -167,6 +168,7 @@ sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig)
 	sg_status st = sg_status_ok();
 
 	sig->kind = SG_MIMESIG_NONE;
+	sg_mime_init();
 	if (!sg_mime_header(m, "Content-Type", &value))
 		goto cleanup;
 	ct = g_mime_content_type_parse(NULL, (const char *) value.data);
@@ -230,6 +232,7 @@ sg_status sg_mimesig_7bit(const uint8_t *entity, size_t len, sg_buf *out)
 		sg_buf_append(out, entity, len);
 		return st;
 	}
+	sg_mime_init();
 	stream = g_mime_stream_mem_new_with_buffer((const char *) entity, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	obj = g_mime_parser_construct_part(parser, NULL);

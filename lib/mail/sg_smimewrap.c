@@ -43,12 +43,45 @@ static sg_status sg_smimewrap_step(void *ctx, const uint8_t *der, size_t len)
 	return n ? b->sink(b->ctx, b->out, n) : sg_status_ok();
 }
 
+/* The buffer source of sg_smimewrap_encrypt(). */
+typedef struct sg_smimewrap_mem {
+	const uint8_t *data;
+	size_t	left;
+} sg_smimewrap_mem;
+
+/* sg_smimewrap_mem_read - the next bytes of a buffer (an sg_cms_source) */
+static size_t sg_smimewrap_mem_read(void *ctx, uint8_t *buf, size_t want)
+{
+	sg_smimewrap_mem *mem = ctx;
+	size_t	n = mem->left < want ? mem->left : want;
+
+	memcpy(buf, mem->data, n);
+	mem->data += n;
+	mem->left -= n;
+	return n;
+}
+
 /* sg_smimewrap_encrypt - header and base64 envelope of entity, to sink */
 sg_status sg_smimewrap_encrypt(const sg_mime *m,
 			       const sg_cms_encrypt_opts *opts,
 			       gnutls_x509_crt_t const *certs, size_t ncerts,
 			       const uint8_t *entity, size_t len,
 			       sg_cms_sink sink, void *ctx)
+{
+	sg_smimewrap_mem mem = {entity, len};
+
+	return sg_smimewrap_encrypt_source(m, opts, certs, ncerts, len,
+					   sg_smimewrap_mem_read, &mem, sink,
+					   ctx);
+}
+
+/* sg_smimewrap_encrypt_source - the same, the entity read from source */
+sg_status sg_smimewrap_encrypt_source(const sg_mime *m,
+				      const sg_cms_encrypt_opts *opts,
+				      gnutls_x509_crt_t const *certs,
+				      size_t ncerts, size_t len,
+				      sg_cms_source source, void *sctx,
+				      sg_cms_sink sink, void *ctx)
 {
 	sg_smimewrap_b64 b = {sink, ctx, 0, 0, NULL, 0};
 	sg_buf	head = SG_BUF_INIT;
@@ -60,8 +93,8 @@ sg_status sg_smimewrap_encrypt(const sg_mime *m,
 		     sg_cipher_is_aead(opts->cipher), &head);
 	st = sink(ctx, head.data, head.len);
 	if (sg_status_is_ok(&st))
-		st = sg_cms_encrypt_stream(opts, certs, ncerts, entity, len,
-					   sg_smimewrap_step, &b);
+		st = sg_cms_encrypt_source(opts, certs, ncerts, len, source,
+					   sctx, sg_smimewrap_step, &b);
 	if (sg_status_is_ok(&st)) {
 		n = g_mime_encoding_base64_encode_close(NULL, 0, last, &b.state,
 							&b.save);

@@ -37,4 +37,15 @@ sg_status sg_smimewrap_encrypt(const sg_mime *m,
 			       const uint8_t *entity, size_t len,
 			       sg_cms_sink sink, void *ctx);
 
+/*
+ * sg_smimewrap_encrypt_source - the same, the len bytes of the entity
+ * read from source while they are encrypted (sg_mime_entity_read)
+ */
+sg_status sg_smimewrap_encrypt_source(const sg_mime *m,
+				      const sg_cms_encrypt_opts *opts,
+				      gnutls_x509_crt_t const *certs,
+				      size_t ncerts, size_t len,
+				      sg_cms_source source, void *sctx,
+				      sg_cms_sink sink, void *ctx);
+
 #endif

@@ -78,9 +78,12 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_buf	body = SG_BUF_INIT;
 	sg_buf	entity = SG_BUF_INIT;
 	sg_buf	out = SG_BUF_INIT;
+	sg_mime_entity_reader reader;
+	uint8_t	piece[97];
 	sg_mime *m = NULL;
 	sg_status st;
 	bool	changed = true;
+	size_t	n;
 	int	auth;
 
 	if (fuzz_der.len == 0)
@@ -107,8 +110,21 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sg_mime_wrap(m, fuzz_der.data, fuzz_der.len, auth, &out);
 		fuzz_mime_check_wrap(&out);
 	}
+	/* the entity in pieces is the entity (issue 11: never a copy) */
+	sg_mime_entity_open(m, &reader);
+	SG_FUZZ_ASSERT(reader.total == entity.len);
+	sg_buf_reset(&out);
+	while ((n = sg_mime_entity_read(&reader, piece, 1 + size % 97)) > 0)
+		sg_buf_append(&out, piece, n);
+	sg_mime_entity_close(&reader);
+	SG_FUZZ_ASSERT(out.len == entity.len && (out.len == 0
+		       || memcmp(out.data, entity.data, out.len) == 0));
 	sg_buf_reset(&out);
 	sg_mime_unwrap(m, entity.data, entity.len, "decrypted; fuzz", &out);
+	/* ... and unwrapped in place, the same message */
+	sg_mime_unwrap_buf(m, &entity, "decrypted; fuzz");
+	SG_FUZZ_ASSERT(out.len == entity.len && (out.len == 0
+		       || memcmp(out.data, entity.data, out.len) == 0));
 
 cleanup:
 	sg_mime_free(m);

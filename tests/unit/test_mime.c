@@ -621,6 +621,105 @@ static void test_unwrap_merges_headers(void)
 	sg_mime_free(m);
 }
 
+/*
+ * sg_mime_entity_read() in pieces of every size gives the bytes of
+ * sg_mime_entity(), bare LFs made CRLF where a piece ends between the CR
+ * and the LF too
+ */
+static void test_entity_reader_matches_entity(void)
+{
+	static const char *const bodies[] = {
+		"", "\n", "x", "a\nb\r\nc\rd\n\n", "\r\n\r\n", "\n\nx\n",
+		"no final newline", "\r", "\r\r\n\n\r",
+	};
+	static const size_t pieces[] = {1, 2, 3, 5, 64, 65536};
+	sg_buf	msg = SG_BUF_INIT, want = SG_BUF_INIT, got = SG_BUF_INIT;
+	sg_mime_entity_reader r;
+	sg_mime *m;
+	uint8_t	piece[65536];
+	size_t	i, j, k, n;
+
+	for (i = 0; i <= sizeof(bodies) / sizeof(bodies[0]); i++) {
+		sg_buf_reset(&msg);
+		sg_buf_append_str(&msg, "From: a@a.example\nContent-Type: "
+				  "text/plain;\n charset=us-ascii\n\n");
+		if (i < sizeof(bodies) / sizeof(bodies[0])) {
+			sg_buf_append_str(&msg, bodies[i]);
+		} else {
+			/* 200 KB of lines of every kind */
+			for (k = 0; msg.len < 200 * 1024; k++)
+				sg_buf_append_str(&msg, k % 3 == 0 ? "line\n"
+						  : k % 3 == 1 ? "crlf\r\n"
+						  : "\n");
+		}
+		m = parse((const char *) msg.data, msg.len);
+		sg_mime_entity(m, &want);
+		for (j = 0; j < sizeof(pieces) / sizeof(pieces[0]); j++) {
+			sg_buf_reset(&got);
+			sg_mime_entity_open(m, &r);
+			SG_CHECK_MSG(r.total == want.len, "body %zu: total %zu, "
+				     "want %zu", i, r.total, want.len);
+			while ((n = sg_mime_entity_read(&r, piece,
+							pieces[j])) > 0) {
+				SG_CHECK(n <= pieces[j]);
+				sg_buf_append(&got, piece, n);
+			}
+			sg_mime_entity_close(&r);
+			SG_CHECK_MSG(got.len == want.len
+				     && memcmp(got.data, want.data,
+					       got.len) == 0,
+				     "body %zu, pieces of %zu: differs", i,
+				     pieces[j]);
+		}
+		sg_mime_free(m);
+	}
+	sg_buf_free(&msg);
+	sg_buf_free(&want);
+	sg_buf_free(&got);
+}
+
+/*
+ * A large envelope (body over 64 KB) is classified from a parse of its
+ * head and decoded from the message's own bytes: the same DER, with LF
+ * and with CRLF line ends
+ */
+static void test_large_envelope_body(void)
+{
+	static const char plain[] = "From: a@a.example\nTo: b@b.example\n"
+		"Content-Type: text/plain\n\nhi\n";
+	sg_buf	der = SG_BUF_INIT, wrapped = SG_BUF_INIT, crlf = SG_BUF_INIT;
+	sg_buf	body = SG_BUF_INIT;
+	sg_mime *m = parse(plain, sizeof(plain) - 1), *e;
+	const sg_buf *msgs[2] = {&wrapped, &crlf};
+	size_t	i;
+
+	for (i = 0; i < 300 * 1024; i++) {
+		uint8_t	b = (uint8_t) (i * 7919 >> 3);
+
+		sg_buf_append(&der, &b, 1);
+	}
+	sg_mime_wrap(m, der.data, der.len, false, &wrapped);
+	sg_buf_append_crlf(&crlf, wrapped.data, wrapped.len);
+	sg_status st;
+
+	for (i = 0; i < 2; i++) {
+		e = parse((const char *) msgs[i]->data, msgs[i]->len);
+		SG_CHECK(sg_mime_classify(e) == SG_MIME_ENCRYPTED);
+		st = sg_mime_smime_body(e, &body);
+		SG_CHECK(sg_status_is_ok(&st));
+		SG_CHECK_MSG(body.len == der.len
+			     && memcmp(body.data, der.data, der.len) == 0,
+			     "%s: %zu bytes decoded, %zu wanted",
+			     i ? "CRLF" : "LF", body.len, der.len);
+		sg_mime_free(e);
+	}
+	sg_mime_free(m);
+	sg_buf_free(&der);
+	sg_buf_free(&wrapped);
+	sg_buf_free(&crlf);
+	sg_buf_free(&body);
+}
+
 int	main(void)
 {
 	sg_testkit_make("gw", true, 2048, &gw);
@@ -635,5 +734,7 @@ int	main(void)
 	SG_RUN(test_parse_refuses_ambiguous_headers);
 	SG_RUN(test_wrap_leaves_no_body_outside);
 	SG_RUN(test_unwrap_merges_headers);
+	SG_RUN(test_entity_reader_matches_entity);
+	SG_RUN(test_large_envelope_body);
 	return sg_test_done();
 }
