@@ -12,18 +12,24 @@ DESCRIPTION
 	inbound (decrypt), AES-256-CBC and AES-256-GCM, it runs
 
 	  - smimegw as uid/gid 65534 (setpriv; as under Postfix), with a log
-	    file and a sendmail stand-in that reads its input and discards it
-	    (it records how big its standard input was: the copy that sendmail
-	    reads is memory too, when it is a memfd);
+	    file and a sendmail stand-in (sm_discard.c, one small static
+	    process) that reads its input and discards it (it records how big
+	    its standard input was: the copy that sendmail reads is memory
+	    too, when it is a memfd);
 	  - `openssl cms -encrypt` / `-decrypt` on the same message (S/MIME
 	    in and out, as the filter), as the same user.
 
 	Each figure is the median over the runs of whole-process CPU time
 	(user + system, from wait4(2) in rusage.c, which includes the
-	waited-for children: the sendmail stand-in for the filter) and peak resident set (ru_maxrss,
+	waited-for children: the sendmail stand-in for the filter; its own
+	CPU, run alone on the message, is the "sendmail stand-in alone"
+	row)
+	and peak resident set (ru_maxrss,
 	the largest of the process and its children). "memfd" is the copy that
-	sendmail read from a memory file (0 when the copy was streamed through
-	a pipe); "peak/msg" is (RSS + memfd) / message size.
+	sendmail read from a memory file (0 when it came through a pipe or
+	from a file on disk: an encrypted copy is spooled in the state
+	directory, a disk file system here as /var/lib/smimegw is); "peak/msg"
+	is (RSS + memfd) / message size.
 
 	Then the certificate lookup: one outbound 10 KB message with 10 and
 	10,000 partner domains in the certificate directory.
@@ -67,6 +73,7 @@ def make_message(path, size):
 
 
 RUSAGE = None
+SM_DISCARD = None
 
 
 def run(argv, stdin_path, as_nobody=True):
@@ -86,12 +93,12 @@ def run(argv, stdin_path, as_nobody=True):
     return (int(u) + int(s)) / 1e6, int(m), int(x)
 
 
-def measure(argv, stdin_path, runs, memfd_file=None):
+def measure(argv, stdin_path, runs, memfd_file=None, as_nobody=True):
     cpu, rss, memfd = [], [], []
     for _ in range(runs):
         if memfd_file and os.path.exists(memfd_file):
             os.unlink(memfd_file)
-        c, r, status = run(argv, stdin_path)
+        c, r, status = run(argv, stdin_path, as_nobody)
         if status != 0:
             sys.exit("bench: %s exited with wait status %#x" %
                      (" ".join(argv[:3]), status))
@@ -112,16 +119,15 @@ def setup(work, build):
     for gw, other in (("a", "b"), ("b", "a")):
         d = os.path.join(work, gw)
         os.makedirs(os.path.join(d, "certs"))
+        # on disk, as /var/lib/smimegw: encrypted copies are spooled here
+        os.makedirs(os.path.join(d, "state"))
         for ext in ("pem", "key"):
             shutil.copy(os.path.join(pki, "gw-%s.%s" % (gw, ext)), d)
         shutil.copy(os.path.join(pki, "gw-%s.pem" % other),
                     os.path.join(d, "certs", "%s.example.pem" % other))
         # discards its input; notes the size of a memfd stdin (0: a pipe)
-        sm = os.path.join(d, "sm")
-        with open(sm, "w") as f:
-            f.write("#!/bin/sh\nstat -L -c %%s /proc/self/fd/0 > %s/memfd"
-                    "\nexec cat >/dev/null\n" % d)
-        os.chmod(sm, 0o755)
+        # in d/memfd (the directory of its argv[0])
+        shutil.copy(SM_DISCARD, os.path.join(d, "sm"))
         keep = os.path.join(d, "sm-keep")
         with open(keep, "w") as f:
             f.write("#!/bin/sh\ncat >%s/captured\n" % d)
@@ -137,10 +143,12 @@ def config(work, gw, cipher, sendmail="sm", certs="certs", sign="none"):
         f.write("[gateway]\ndomains = %s.example\ncertificate = %s/gw-%s.pem\n"
                 "private_key = %s/gw-%s.key\nsendmail = %s/%s\n"
                 "log_file = %s/smimegw.log\ntimeout = 600\n"
+                "state_directory = %s/state\n"
                 "max_message_size = 104857600\n"
                 "[certificates]\ndirectory = %s/%s\n[outbound]\ncipher = %s\n"
                 "[signing]\nmode = %s\n"
-                % (gw, d, gw, d, gw, d, sendmail, d, d, certs, cipher, sign))
+                % (gw, d, gw, d, gw, d, sendmail, d, d, d, certs, cipher,
+                   sign))
         if sign != "none":
             f.write("certificate = %s/sign-a-rsa.pem\nprivate_key = "
                     "%s/sign-a-rsa.key\n" % (d, d))
@@ -176,11 +184,16 @@ def main():
     args = ap.parse_args()
     filt = os.path.join(os.path.abspath(args.build), "filter", "smimegw")
     work = tempfile.mkdtemp(prefix="smimegw-bench.")
-    global RUSAGE
+    global RUSAGE, SM_DISCARD
     RUSAGE = os.path.join(work, "rusage")
+    SM_DISCARD = os.path.join(work, "sm_discard")
     try:
         subprocess.run(["cc", "-O2", "-o", RUSAGE,
                         os.path.join(TOP, "tests/bench/rusage.c")], check=True)
+        sm_src = os.path.join(TOP, "tests/bench/sm_discard.c")
+        if subprocess.run(["cc", "-O2", "-static", "-o", SM_DISCARD, sm_src],
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["cc", "-O2", "-o", SM_DISCARD, sm_src], check=True)
         pki = setup(work, args.build)
         shutil.copy(os.path.join(pki, "sign-a-rsa.pem"), os.path.join(work, "a"))
         shutil.copy(os.path.join(pki, "sign-a-rsa.key"), os.path.join(work, "a"))
@@ -230,6 +243,13 @@ def main():
                                   capture_output=True).returncode != 0:
                     sys.exit("bench: openssl cannot decrypt our copy")
                 os.unlink(enc)
+            # what the stand-in itself adds to the filter's figures: run
+            # alone (without setpriv) on a regular file of the message, as
+            # on the memfd
+            sm = measure([os.path.join(work, "a", "sm")], msg, runs,
+                         as_nobody=False)
+            print("%-26s %9.2f %7.1f" % ("%s sendmail stand-in alone" % s,
+                                         sm[0] * 1000, sm[1] / 1024))
         # signed and encrypted, for the record (no openssl counterpart)
         msg = os.path.join(work, "msg-10k.eml")
         if not os.path.exists(msg):
