@@ -17,8 +17,14 @@
  *	  functions for the same key and IV;
  *	- a sink that fails stops the envelope at once;
  *	- sg_smimewrap's copy is byte for byte sg_mime_wrap() of its own
- *	  envelope (header, base64 lines, last line).
+ *	  envelope (header, base64 lines, last line);
+ *	- in-place decryption (sg_cms_decrypt_buf) gives the content back
+ *	  for DER, for the ciphertext in chunks and nested chunks under
+ *	  indefinite lengths, with a footer after the end, and with two of
+ *	  our keys named; one bit changed at the end (GCM tag, CBC padding)
+ *	  gives nothing and a wiped buffer.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +351,162 @@ static void test_smimewrap_is_sg_mime_wrap(void)
 	sg_buf_free(&ref);
 }
 
+/* tlv - header size and content length of the DER element at p */
+static size_t tlv(const uint8_t *p, size_t *len)
+{
+	size_t	n, i;
+
+	if (p[1] < 0x80) {
+		*len = p[1];
+		return 2;
+	}
+	n = p[1] & 0x7f;
+	for (*len = 0, i = 0; i < n; i++)
+		*len = (*len << 8) | p[2 + i];
+	return 2 + n;
+}
+
+/* skip - the offset just past the DER element at pos */
+static size_t skip(const uint8_t *d, size_t pos)
+{
+	size_t	len, hdr = tlv(d + pos, &len);
+
+	return pos + hdr + len;
+}
+
+/*
+ * chunked - our DER as other senders write it: the four levels around
+ * the ciphertext with indefinite lengths, the ciphertext in OCTET STRINGs
+ * of chunk bytes (with nest, two by two inside constructed ones of their
+ * own), and trailer bytes after the end (a footer a relay added)
+ */
+static void chunked(const sg_buf *der, size_t chunk, bool nest,
+		    const char *trailer, sg_buf *out)
+{
+	static const char *const tags[4] = {"\x30\x80", "\xa0\x80",
+		"\x30\x80", "\x30\x80"};
+	const uint8_t *d = der->data;
+	size_t	off[4], hs[4], end[4], len, ec, ec_end, o, n, k;
+	uint8_t	h[4];
+	int	i;
+
+	off[0] = 0;
+	hs[0] = tlv(d, &len);
+	end[0] = hs[0] + len;
+	off[1] = skip(d, hs[0]);			/* past contentType */
+	hs[1] = tlv(d + off[1], &len);
+	end[1] = off[1] + hs[1] + len;
+	off[2] = off[1] + hs[1];
+	hs[2] = tlv(d + off[2], &len);
+	end[2] = off[2] + hs[2] + len;
+	off[3] = skip(d, skip(d, off[2] + hs[2]));	/* version, ris */
+	hs[3] = tlv(d + off[3], &len);
+	end[3] = off[3] + hs[3] + len;
+	ec = skip(d, skip(d, off[3] + hs[3]));		/* type, algorithm */
+	ec_end = skip(d, ec);
+	tlv(d + ec, &len);
+
+	sg_buf_reset(out);
+	for (i = 0; i < 4; i++) {
+		sg_buf_append(out, tags[i], 2);
+		sg_buf_append(out, d + off[i] + hs[i], (i < 3 ? off[i + 1] : ec)
+			      - off[i] - hs[i]);
+	}
+	sg_buf_append(out, "\xa0\x80", 2);
+	for (o = ec_end - len, k = 0; o < ec_end; o += n, k++) {
+		n = ec_end - o < chunk ? ec_end - o : chunk;
+		if (nest && k % 2 == 0)
+			sg_buf_append(out, "\x24\x80", 2);
+		h[0] = 0x04;
+		h[1] = 0x82;
+		h[2] = (uint8_t) (n >> 8);
+		h[3] = (uint8_t) n;
+		sg_buf_append(out, h, 4);
+		sg_buf_append(out, d + o, n);
+		if (nest && (k % 2 == 1 || o + n == ec_end))
+			sg_buf_append(out, "\0\0", 2);
+	}
+	sg_buf_append(out, "\0\0", 2);
+	sg_buf_append(out, d + ec_end, end[3] - ec_end);
+	for (i = 3; i >= 0; i--) {
+		sg_buf_append(out, "\0\0", 2);
+		if (i > 0)
+			sg_buf_append(out, d + end[i], end[i - 1] - end[i]);
+	}
+	sg_buf_append_str(out, trailer);
+}
+
+/*
+ * sg_cms_decrypt_buf (in place) opens every way the envelope can be
+ * written, for every cipher: DER; the ciphertext in chunks, nested
+ * chunks, indefinite lengths and a trailer; with two of our keys named
+ * (the first try runs on a copy); and it leaves the plaintext in the
+ * buffer it was given
+ */
+static void test_in_place_decryption_of_every_encoding(void)
+{
+	static const char trailer[] = "\r\n-- \r\nfooter\r\n";
+	sg_keyring *kr = sg_keyring_new();
+	sg_buf	content = SG_BUF_INIT, buf = SG_BUF_INIT;
+	gnutls_x509_crt_t two[2] = {carol.crt, bob.crt};
+	sg_cms_info info;
+	sg_status st;
+	size_t	c, v, ncerts;
+
+	st = sg_keyring_add_files(kr, bob.cert_path, bob.key_path);
+	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
+	st = sg_keyring_add_files(kr, carol.cert_path, carol.key_path);
+	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
+	content_of(&content, 150001);
+	for (c = 0; c < sizeof(ciphers) / sizeof(ciphers[0]); c++)
+	 for (ncerts = 1; ncerts <= 2; ncerts++) {
+		sg_cms_encrypt_opts o = {ciphers[c], SG_CMS_RID_ISSUER_SERIAL,
+					 SG_KEYTRANS_RSA_OAEP};
+		collect col = {SG_BUF_INIT, 0, 0};
+
+		st = sg_cms_encrypt_stream(&o, ncerts == 2 ? two : &bob.crt,
+					   ncerts, content.data, content.len,
+					   collect_sink, &col);
+		SG_CHECK(sg_status_is_ok(&st));
+		for (v = 0; v < 4; v++) {
+			sg_buf_reset(&buf);
+			if (v == 0)
+				sg_buf_append(&buf, col.out.data, col.out.len);
+			else
+				chunked(&col.out, v == 1 ? 1000 : 4096, v == 2,
+					v == 3 ? trailer : "", &buf);
+			SG_CHECK(v == 0 || buf.data[1] == 0x80);
+			st = sg_cms_decrypt_buf(kr, &buf, &info);
+			SG_CHECK_MSG(sg_status_is_ok(&st), "%s, %zu certs, "
+				     "variant %zu: %s",
+				     sg_cipher_name(ciphers[c]), ncerts, v,
+				     st.text);
+			SG_CHECK_MSG(buf.len == content.len
+				     && memcmp(buf.data, content.data,
+					       buf.len) == 0,
+				     "%s, %zu certs, variant %zu: plaintext",
+				     sg_cipher_name(ciphers[c]), ncerts, v);
+			SG_CHECK(v != 3 || info.trailing == strlen(trailer));
+		}
+		/*
+		 * One bit changed at the end: GCM's tag fails; CBC's last
+		 * padding byte (0x0f: 150001 bytes) becomes 0x0e. Nothing is
+		 * given back, and the buffer is wiped and released.
+		 */
+		col.out.data[col.out.len - (sg_cipher_is_aead(ciphers[c])
+					    ? 18 + 2 : 16 + 1)] ^= 1;
+		sg_buf_reset(&buf);
+		chunked(&col.out, 1000, false, "", &buf);
+		st = sg_cms_decrypt_buf(kr, &buf, &info);
+		SG_CHECK(st.code == SG_REJECT && buf.len == 0
+			 && buf.data == NULL);
+		sg_buf_free(&col.out);
+	}
+	sg_keyring_free(kr);
+	sg_buf_free(&content);
+	sg_buf_free(&buf);
+}
+
 int	main(void)
 {
 	gnutls_global_init();
@@ -355,5 +517,6 @@ int	main(void)
 	SG_RUN(test_stream_interop_and_ber);
 	SG_RUN(test_failing_sink_stops_at_once);
 	SG_RUN(test_smimewrap_is_sg_mime_wrap);
+	SG_RUN(test_in_place_decryption_of_every_encoding);
 	return sg_test_done();
 }
