@@ -37,6 +37,7 @@ static char *sg_log_file;
 static bool sg_log_stderr;
 static bool sg_log_last_delivered = true;
 static int sg_log_sock = -1;		/* for sg_log_signal() */
+static int sg_log_feed = -1;		/* our postlog's standard input */
 static long sg_log_gmtoff;		/* local time offset, for the same */
 static char sg_log_host[64] = "localhost";
 static char sg_log_main_cf[256] = "/etc/postfix/main.cf";
@@ -192,6 +193,78 @@ static bool sg_log_postlog(const char *level, const char *line, bool wait)
 	return ret == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * sg_log_feed_start - start one "postlog -t ident -p info" that reads
+ * lines from a socket of ours until we exit (its end of input), in a
+ * grandchild that nobody waits for: one postlog per message instead of
+ * one per line. Async-signal-safe, as sg_log_postlog() without wait.
+ */
+static bool sg_log_feed_start(void)
+{
+	char   *argv[] = {"postlog", "-t", sg_log_ident, "-p", "info", NULL};
+	pid_t	pid, ret;
+	int	sv[2], status, null;
+
+	if (access(SG_LOG_POSTLOG, X_OK) != 0
+	    || access(sg_log_main_cf, R_OK) != 0)
+		return false;
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		return false;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		(void) close(null);
+		return false;
+	}
+	if ((pid = fork()) == 0) {
+		if (dup2(sv[1], 0) < 0 || dup2(null, 1) < 0
+		    || dup2(null, 2) < 0)
+			_exit(127);
+		closefrom(3);
+		(void) setsid();	/* out of a group pipe(8) kills */
+		if ((pid = fork()) != 0)
+			_exit(pid < 0 ? 127 : 0);
+		execv(SG_LOG_POSTLOG, argv);
+		_exit(127);
+	}
+	(void) close(null);
+	(void) close(sv[1]);
+	while (pid > 0 && (ret = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		 /* void */ ;
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		(void) close(sv[0]);
+		return false;
+	}
+	sg_log_feed = sv[0];
+	return true;
+}
+
+/*
+ * sg_log_feed_line - one line to our postlog ("warning: " and the like
+ * written out, as postlog -p would); false when it cannot take it.
+ * Async-signal-safe once the feed is started.
+ */
+static bool sg_log_feed_line(const char *level, const char *line)
+{
+	const char *parts[4] = {level, ": ", line, "\n"};
+	ssize_t	n;
+	size_t	i, len;
+	const char *p;
+
+	if (sg_log_feed < 0 && !sg_log_feed_start())
+		return false;
+	for (i = strcmp(level, "info") == 0 ? 2 : 0; i < 4; i++) {
+		for (p = parts[i], len = strlen(p); len > 0; p += n, len -= n) {
+			if ((n = send(sg_log_feed, p, len, MSG_NOSIGNAL)) < 0) {
+				if (errno == EINTR) {
+					n = 0;
+					continue;
+				}
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
 /* sg_log_emit - format one line and send it where it must go */
 static void sg_log_emit(int priority, const char *level, const char *fmt,
 			va_list ap) __attribute__((format(printf, 3, 0)));
@@ -222,7 +295,7 @@ static void sg_log_emit(int priority, const char *level, const char *fmt,
 	if (sg_log_file != NULL && sg_log_to_file(line))
 		done = true;
 	if (!done)
-		done = sg_log_postlog(level, line, false);
+		done = sg_log_feed_line(level, line);
 	sg_log_last_delivered = done;
 	/*
 	 * stderr only when asked (-n) or when a person is watching: under
@@ -479,7 +552,7 @@ void	sg_log_signal(const char *text)
 		}
 	}
 	if (!done)
-		done = sg_log_postlog("warning", line, false);
+		done = sg_log_feed_line("warning", line);
 	if (sg_log_stderr || (!done && isatty(STDERR_FILENO))) {
 		if (write(STDERR_FILENO, line, strlen(line)) < 0
 		    || write(STDERR_FILENO, "\n", 1) < 0)

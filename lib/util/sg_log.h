@@ -18,7 +18,10 @@
  *	When /dev/log is not a socket (no syslog daemon, as in containers
  *	and CI), each line goes instead to the log file if one is set, else
  *	through Postfix's postlog(1) (/usr/sbin/postlog, set-gid postdrop,
- *	which reaches postlogd when Postfix has maillog_file set). With a log
+ *	which reaches postlogd when Postfix has maillog_file set): one
+ *	postlog per process, started at the first line, reads the lines
+ *	from a socket until the process ends (a level other than info is
+ *	written out, "warning: ...", as postlog -p would). With a log
  *	file set, lines are appended there in addition to syslog, each with a
  *	timestamp, the program name and pid.
  *
