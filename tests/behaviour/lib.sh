@@ -276,21 +276,28 @@ argv_is() {
 }
 
 # no_leaked_fds NAME N WHAT - call N inherited only stdin (the sealed memfd
-#	that holds the whole message, see sg_reinject), stdout and stderr
-#	(/dev/null), and its own script
+#	that holds the whole message, or an encrypted copy's unnamed spool
+#	file in the state directory, "DIR/#INODE (deleted)": see
+#	sg_reinject), stdout and stderr (/dev/null), and its own script
 no_leaked_fds() {
 	local c fd target memfd="/memfd:smimegw-reinject (deleted)"
 	c=$(cap "$1" "$2")
 	while read -r fd _ target; do
 		case $fd:$target in
-		0:"$memfd") ;;
+		0:"$memfd" | 0:/*/#*" (deleted)") ;;
 		1:/dev/null | 2:/dev/null) ;;
 		*:"$CAPTURE") ;;
 		*) fail "$3: sendmail inherited descriptor $fd -> $target" ;;
 		esac
 	done <"$c/fds"
-	grep -qxF "0 -> $memfd" "$c/fds" || fail "$3: sendmail's stdin is not the message's memfd"
+	grep -qE "^0 -> (/memfd:smimegw-reinject|/.*/#[0-9]+) \(deleted\)$" "$c/fds" ||
+		fail "$3: sendmail's stdin is not the message's memfd or spool file"
 	ok "$3: descriptors"
+}
+
+# stdin_in_memory NAME N - did call N read its message from a memfd?
+stdin_in_memory() {
+	grep -qxF "0 -> /memfd:smimegw-reinject (deleted)" "$(cap "$1" "$2")/fds"
 }
 
 # ossl_decrypt DER PKI_ID OUT - openssl cms -decrypt with PKI_ID's key;

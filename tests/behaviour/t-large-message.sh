@@ -9,10 +9,12 @@
 #	Gateway A encrypts a 60 MB text message for b.example with
 #	aes256-gcm and with aes256-cbc. The filter's peak memory is measured
 #	with getrusage (ru_maxrss of the filter's process tree, as a child
-#	of a small Python) plus the copy it handed to sendmail in a memfd
-#	(memory too): (RSS + copy) / message size must stay at or under
-#	SMIMEGW_MEM_RATIO (default 5; the buffered engine needed about 7.5;
-#	issue 11's target, 1.5, is not reached: see README "Performance").
+#	of a small Python) plus the copy it handed to sendmail when that was
+#	a memfd (memory too; the encrypted copy is spooled on disk in the
+#	state directory, as here, when that can hold it): (RSS + copy in
+#	memory) / message size must stay at or under SMIMEGW_MEM_RATIO
+#	(default 1.5, issue 11's target; the buffered engine needed about
+#	7.5, the first streamed one 4.5).
 #	This is a bound on memory, not on time. openssl decrypts the copy.
 #	Then the GCM copy's last byte (the last byte of the tag) is flipped
 #	and gateway B gets it: exit 65 with 5.7.5, no sendmail call at all.
@@ -23,7 +25,7 @@ set -euo pipefail
 TEST=t-large-message
 . "$(dirname "$0")/lib.sh"
 setup "$@"
-ratio=${SMIMEGW_MEM_RATIO:-5}
+ratio=${SMIMEGW_MEM_RATIO:-1.5}
 # AddressSanitizer's shadow memory and quarantine are not the filter's:
 # with a sanitizer build the bound is not measured (the rest still is).
 if ldd "$SMIMEGW" 2>/dev/null | grep -q 'libasan'; then
@@ -61,13 +63,20 @@ PYEOF
 }
 
 for c in aes256-gcm aes256-cbc; do
+	mkdir -p "$S/state-$c"
+	chown "$FILTER_UID:$FILTER_UID" "$S/state-$c" 2>/dev/null || true
 	make_gateway "a-$c" a.example gw-a outbound.cipher=$c \
-		gateway.max_message_size=104857600
+		gateway.max_message_size=104857600 \
+		gateway.state_directory="$S/state-$c"
 	peer "a-$c" b.example.pem gw-b
 	read -r rc kb < <(peak "a-$c")
 	[ "$rc" = 0 ] || fail "$c: the filter exited $rc on the 60 MB message"
 	[ "$(calls "a-$c")" = 1 ] || fail "$c: expected one sendmail call"
 	copy=$(stat -c %s "$(cap "a-$c" 1)/msg")
+	if ! stdin_in_memory "a-$c" 1; then
+		echo "  $c: the copy was spooled on disk, not in memory"
+		copy=0
+	fi
 	awk -v kb="$kb" -v copy="$copy" -v size="$size" -v max="$ratio" \
 		-v c="$c" 'BEGIN {
 		r = (kb * 1024 + copy) / size
