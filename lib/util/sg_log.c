@@ -151,35 +151,31 @@ static bool sg_log_to_file(const char *line)
 }
 
 /*
- * sg_log_postlog - run "postlog -t ident -p level -- line". With wait,
- * report its exit status. Without, start it in a grandchild that nobody
- * waits for (a postlog that cannot reach postlogd sleeps a second before
- * it gives up) and report only that it was started. Async-signal-safe
- * without wait: fork(), execv(), _exit() and descriptor calls only.
+ * sg_log_spawn - run postlog with argv, its standard input in (-1:
+ * /dev/null), its output to /dev/null. With detach, in a grandchild of a
+ * session of its own that nobody waits for (a postlog that cannot reach
+ * postlogd sleeps a second before it gives up): true once started. Else
+ * true when postlog exited 0. Async-signal-safe with detach: fork(),
+ * execv(), _exit() and descriptor calls only.
  */
-static bool sg_log_postlog(const char *level, const char *line, bool wait)
+static bool sg_log_spawn(char **argv, int in, bool detach)
 {
-	char   *argv[] = {"postlog", "-t", sg_log_ident, "-p", (char *) level,
-		"--", (char *) line, NULL};
 	pid_t	pid, ret;
-	int	status, fd;
+	int	status, null;
 
 	if (access(SG_LOG_POSTLOG, X_OK) != 0)
 		return false;
 	/* Without Postfix's main.cf postlog can only fail, a second later. */
-	if (!wait && access(sg_log_main_cf, R_OK) != 0)
+	if (detach && access(sg_log_main_cf, R_OK) != 0)
 		return false;
-	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		return false;
-	if ((pid = fork()) < 0) {
-		(void) close(fd);
-		return false;
-	}
-	if (pid == 0) {
-		if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+	if ((pid = fork()) == 0) {
+		if (dup2(in >= 0 ? in : null, 0) < 0 || dup2(null, 1) < 0
+		    || dup2(null, 2) < 0)
 			_exit(127);
 		closefrom(3);
-		if (!wait) {
+		if (detach) {
 			(void) setsid();	/* out of a group pipe(8) kills */
 			if ((pid = fork()) != 0)
 				_exit(pid < 0 ? 127 : 0);
@@ -187,7 +183,9 @@ static bool sg_log_postlog(const char *level, const char *line, bool wait)
 		execv(SG_LOG_POSTLOG, argv);
 		_exit(127);
 	}
-	(void) close(fd);
+	(void) close(null);
+	if (pid < 0)
+		return false;
 	while ((ret = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		 /* void */ ;
 	return ret == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -195,41 +193,20 @@ static bool sg_log_postlog(const char *level, const char *line, bool wait)
 
 /*
  * sg_log_feed_start - start one "postlog -t ident -p info" that reads
- * lines from a socket of ours until we exit (its end of input), in a
- * grandchild that nobody waits for: one postlog per message instead of
- * one per line. Async-signal-safe, as sg_log_postlog() without wait.
+ * lines from a socket of ours until we exit (its end of input), detached:
+ * one postlog per message instead of one per line. Async-signal-safe.
  */
 static bool sg_log_feed_start(void)
 {
 	char   *argv[] = {"postlog", "-t", sg_log_ident, "-p", "info", NULL};
-	pid_t	pid, ret;
-	int	sv[2], status, null;
+	int	sv[2];
+	bool	ok;
 
-	if (access(SG_LOG_POSTLOG, X_OK) != 0
-	    || access(sg_log_main_cf, R_OK) != 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return false;
-	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
-		return false;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		(void) close(null);
-		return false;
-	}
-	if ((pid = fork()) == 0) {
-		if (dup2(sv[1], 0) < 0 || dup2(null, 1) < 0
-		    || dup2(null, 2) < 0)
-			_exit(127);
-		closefrom(3);
-		(void) setsid();	/* out of a group pipe(8) kills */
-		if ((pid = fork()) != 0)
-			_exit(pid < 0 ? 127 : 0);
-		execv(SG_LOG_POSTLOG, argv);
-		_exit(127);
-	}
-	(void) close(null);
+	ok = sg_log_spawn(argv, sv[1], true);
 	(void) close(sv[1]);
-	while (pid > 0 && (ret = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		 /* void */ ;
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (!ok) {
 		(void) close(sv[0]);
 		return false;
 	}
@@ -350,6 +327,8 @@ void	sg_log_error(const char *fmt, ...)
 bool	sg_log_check(char *why, size_t size)
 {
 	static const char line[] = "NOQUEUE: configuration check (smimegw -n)";
+	char   *argv[] = {"postlog", "-t", sg_log_ident, "-p", "info", "--",
+		(char *) line, NULL};
 
 	if (sg_log_syslog_up())
 		return true;
@@ -360,7 +339,7 @@ bool	sg_log_check(char *why, size_t size)
 			 sg_log_file, strerror(errno));
 		return false;
 	}
-	if (sg_log_postlog("info", line, true))
+	if (sg_log_spawn(argv, -1, false))
 		return true;
 	snprintf(why, size, "no syslog socket %s, no [gateway] log_file, and "
 		 "%s does not work for this user (is it set-gid postdrop, and "
