@@ -55,6 +55,9 @@
 #	-w WARMUP	untimed messages before each row (default 5)
 # ENVIRONMENT
 #	E2E_ROOT, E2E_USER, E2E_SAMPLE, E2E_LOG_MODE: as for the e2e tests
+#	(E2E_LOG_MODE=file: smimegw appends to the maillog itself, as cheap
+#	as syslog on a production host; postlog, the default where there is
+#	no /dev/log, starts one postlog(1) per message)
 #	(tests/e2e/t-e2e-two-gateways.sh). BENCH_TIMEOUT: seconds to wait for
 #	one row's delivery (default 120 + COUNT).
 # EXIT STATUS
@@ -369,7 +372,7 @@ lab_start b || fail "gateway B did not start"
 py gen "$W/msgs" "$COUNT" "$KB" "$RUN"
 [ "$WARM" -eq 0 ] || py gen "$W/warm" "$WARM" "$KB" "$RUN-warm"
 lab_log "A smtpd :$PA -> B smtpd :$PB; $COUNT messages of $(stat -c %s "$W/msgs/m00001.eml") bytes per row;" \
-	"Postfix $(postconf -dh mail_version), $(nproc) cores, $E2E_ROOT on $(df --output=fstype "$E2E_ROOT" | tail -n 1)"
+	"smimegw logs via $E2E_LOG_MODE; Postfix $(postconf -dh mail_version), $(nproc) cores, $E2E_ROOT on $(df --output=fstype "$E2E_ROOT" | tail -n 1)"
 
 # ------------------------------------------------------------------ rows
 
