@@ -385,29 +385,31 @@ sg_status sg_reinject_spool_write(void *ctx, const uint8_t *data, size_t len)
 
 /*
  * sg_reinject_spool_reopen - an unnamed file is not sealable: from now on
- * it is held only through a read-only descriptor (nothing of ours can
- * write it any more, and it has no name through which anyone else could)
+ * it is held through a read-only descriptor when /proc can give one
+ * (nothing of ours can write it any more, and it has no name through
+ * which anyone else could); without /proc (a chroot) the descriptor we
+ * wrote with stays, and the sealed flag alone stops further writes
  */
-static int sg_reinject_spool_reopen(sg_reinject_spool *sp)
+static void sg_reinject_spool_reopen(sg_reinject_spool *sp)
 {
 	char	path[64];
 	int	fd;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", sp->fd);
 	if ((fd = sg_reinject_high(open(path, O_RDONLY | O_CLOEXEC))) < 0)
-		return -1;
+		return;
 	(void) close(sp->fd);
 	sp->fd = fd;
-	return 0;
 }
 
 /* sg_reinject_spool_seal - the copy is complete: no change from now on */
 sg_status sg_reinject_spool_seal(sg_reinject_spool *sp)
 {
-	if (sp->err == 0 && (sp->on_disk ? sg_reinject_spool_reopen(sp)
-			     : fcntl(sp->fd, F_ADD_SEALS, F_SEAL_SHRINK
-				     | F_SEAL_GROW | F_SEAL_WRITE
-				     | F_SEAL_SEAL)) < 0)
+	if (sp->err == 0 && sp->on_disk)
+		sg_reinject_spool_reopen(sp);
+	else if (sp->err == 0 && fcntl(sp->fd, F_ADD_SEALS, F_SEAL_SHRINK
+				       | F_SEAL_GROW | F_SEAL_WRITE
+				       | F_SEAL_SEAL) < 0)
 		sp->err = errno;
 	if (sp->err != 0)
 		return sg_status_make(SG_TEMPFAIL, "cannot seal a copy for "
