@@ -57,7 +57,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -279,6 +281,31 @@ static sg_status check_cert_dir(const char *dir)
 }
 
 /*
+ * check_spool - -n: can the state directory hold encrypted copies on disk?
+ * Warnings only: a copy that it cannot hold is held in memory instead.
+ */
+static void check_spool(const char *dir)
+{
+	sg_reinject_spool *sp = NULL;
+	struct statfs fs;
+	sg_status st;
+
+	st = sg_reinject_spool_new_in(dir, &sp);
+	if (!sg_status_is_ok(&st))
+		fprintf(stderr, "smimegw: warning: %s\n", st.text);
+	else if (!sg_reinject_spool_on_disk(sp))
+		fprintf(stderr, "smimegw: warning: [gateway] state_directory %s "
+			"cannot hold encrypted copies (missing, not writable "
+			"by this user, or no O_TMPFILE): they are held in "
+			"memory\n", dir);
+	else if (statfs(dir, &fs) == 0 && fs.f_type == TMPFS_MAGIC)
+		fprintf(stderr, "smimegw: warning: [gateway] state_directory %s "
+			"is on tmpfs: encrypted copies spooled there cost "
+			"memory\n", dir);
+	sg_reinject_spool_free(sp);
+}
+
+/*
  * become_user - -n as root: every file is read with the filter's rights,
  * never with root's; 78 when that cannot be. Not root: the caller's own
  * rights are what is checked.
@@ -371,6 +398,8 @@ static int check_config(const char *path)
 		st = check_cert_dir(cfg->cert_dir);
 	if (sg_status_is_ok(&st))
 		st = check_signatures(cfg);
+	if (sg_status_is_ok(&st))
+		check_spool(cfg->state_dir);
 	if (sg_status_is_ok(&st) && access(cfg->sendmail, X_OK) < 0)
 		st = sg_status_make(SG_CONFIG, "%s: [gateway] sendmail %s is "
 			"not executable", path, cfg->sendmail);

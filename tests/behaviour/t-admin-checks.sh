@@ -21,6 +21,9 @@
 #	-n with a fake postconf whose virtual_mailbox_domains is a.example:
 #	domains = a.exmaple warns "a.exmaple is not in Postfix's ..." (exit
 #	0); a.example does not warn.
+#	-n with a state_directory the filter's user can write: no word about
+#	it; with one that does not exist: a warning that encrypted copies
+#	are held in memory (exit 0).
 #	An outbound message with Message-ID <20251124100000.1@a.example>:
 #	the per-copy line and the final line both end in that message-id.
 # DIAGNOSTICS
@@ -136,6 +139,24 @@ run_filter right -n
 [ "$RC" = 0 ] || fail "-n, right: exit $RC ($(cat "$S/err"))"
 ! grep -q "is not in Postfix's" "$S/err" || fail "-n, right: $(cat "$S/err")"
 ok "-n warns about a domain Postfix does not receive"
+
+# 5. -n and the state directory that spools encrypted copies
+mkdir -p "$S/spool-ok"
+own "$S/spool-ok"
+make_gateway spool a.example gw-a "gateway.postconf=$S/spool/postconf" \
+	"gateway.state_directory=$S/spool-ok"
+fake_postconf spool
+run_filter spool -n
+[ "$RC" = 0 ] || fail "-n, spool: exit $RC ($(cat "$S/err"))"
+! grep -q "state_directory" "$S/err" || fail "-n, spool: $(cat "$S/err")"
+make_gateway nospool a.example gw-a "gateway.postconf=$S/nospool/postconf" \
+	"gateway.state_directory=$S/no-such-dir"
+fake_postconf nospool
+run_filter nospool -n
+[ "$RC" = 0 ] || fail "-n, no spool: exit $RC ($(cat "$S/err"))"
+grep -q "warning: \[gateway\] state_directory $S/no-such-dir cannot hold encrypted copies" "$S/err" ||
+	fail "-n, no spool: no warning: $(cat "$S/err")"
+ok "-n warns when the state directory cannot spool encrypted copies"
 
 # 5. Message-ID on the per-copy and the final line
 make_gateway m a.example gw-a
