@@ -51,7 +51,9 @@ fpr() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g
 ncerts() { grep -c -- '-----BEGIN CERTIFICATE-----' "$1"; }
 
 # mkcert NAME SAN DAYS_FROM DAYS_TO [KU] - a key and a certificate by the
-#	test CA, valid from now+DAYS_FROM to now+DAYS_TO days (python's
+#	test CA, valid from now+DAYS_FROM to now+DAYS_TO days and 12 hours
+#	(so that "days left" does not change between two commands of a check,
+#	as it did when the end fell on a second boundary; python's
 #	cryptography: openssl 3.0 cannot set dates in the past)
 mkcert() {
 	"$PY" - "$PKI/ca.pem" "$PKI/ca.key" "$S/x/$1" "$2" "$3" "$4" "${5:-enc}" <<'PY'
@@ -70,7 +72,7 @@ c = (x509.CertificateBuilder()
      .issuer_name(ca.subject).public_key(key.public_key())
      .serial_number(x509.random_serial_number())
      .not_valid_before(now + datetime.timedelta(days=a))
-     .not_valid_after(now + datetime.timedelta(days=b))
+     .not_valid_after(now + datetime.timedelta(days=b, hours=12))
      .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(san)]), False)
      .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
      .add_extension(x509.KeyUsage(True, False, ku == 'enc', False, False, False, False, False, False), True)
