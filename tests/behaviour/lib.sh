@@ -103,13 +103,14 @@ own() {
 # make_gateway NAME DOMAINS PKI_ID [section.key=value | -section.key]...
 #	A gateway for DOMAINS whose own pair is PKI_ID.pem/.key.  Defaults:
 #	sendmail = the capture wrapper, log_file in the gateway dir, the
-#	certificates directory certs/, [signing] mode = none.  Arguments override or (with a
+#	certificates directory certs/, the state directory state/ (where
+#	encrypted copies are spooled), [signing] mode = none.  Arguments override or (with a
 #	leading '-') delete keys.
 make_gateway() {
 	local name=$1 domains=$2 id=$3
 	shift 3
 	local d=$S/$name a sec k
-	mkdir -p "$d/certs" "$d/cap"
+	mkdir -p "$d/certs" "$d/cap" "$d/state"
 	cp "$PKI/$id.pem" "$d/gw.pem"
 	cp "$PKI/$id.key" "$d/gw.key"
 	chmod 600 "$d/gw.key"
@@ -120,6 +121,8 @@ make_gateway() {
 		[gateway.sendmail]="$d/sendmail"
 		[gateway.log_file]="$d/smimegw.log"
 		[certificates.directory]="$d/certs"
+		# as /var/lib/smimegw: encrypted copies are spooled there
+		[gateway.state_directory]="$d/state"
 		# Signing is off unless a test asks for it, so that the tests
 		# of encryption compare the decrypted entity byte for byte.
 		[signing.mode]=none
