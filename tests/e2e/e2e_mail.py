@@ -13,7 +13,8 @@ SYNOPSIS
 	e2e_mail.py spool-count --spool DIR --message-id ID
 	e2e_mail.py verify FILE --text TXT --attach BLOB (--trace WORD | --no-trace)
 	e2e_mail.py hop FILE --canary WORD --attach BLOB --der OUT
-	e2e_mail.py corrupt FILE --mode flip|garbage --message-id ID -o OUT
+	e2e_mail.py corrupt FILE --mode flip|garbage|gcm-tag --message-id ID
+	            [--recip CERT --key KEY] -o OUT
 DESCRIPTION
 	blob writes a binary attachment: every byte value, the SMTP terminator
 	and bare CR/LF sequences, then random bytes.
@@ -50,7 +51,11 @@ DESCRIPTION
 	last byte of the next-to-last ciphertext block, which flips the
 	padding byte of the last plaintext block: 1..16 becomes 0xEF..0xFE, a
 	padding error every time, not one time in 256. "garbage" replaces the
-	body by random bytes (not CMS at all).
+	body by random bytes (not CMS at all). "gcm-tag" replaces it by an
+	AES-256-GCM AuthEnvelopedData that openssl makes for CERT, with the
+	last byte of its GCM tag changed (the whole ciphertext decrypts; only
+	the tag, checked at the very end, fails), after checking that openssl
+	itself refuses it with KEY.
 EXIT STATUS
 	0 as described, 1 for a failed check or a timeout, 2 usage.
 """
@@ -65,7 +70,9 @@ import json
 import os
 import re
 import smtplib
+import subprocess
 import sys
+import tempfile
 import time
 
 OID_ENVELOPED = bytes.fromhex("06092a864886f70d010703")
@@ -290,11 +297,39 @@ def cmd_hop(a):
           % (ctype, stype, len(der)))
 
 
+def gcm_tag_broken(recip, key):
+    """An AuthEnvelopedData (AES-256-GCM, by openssl) for recip whose GCM
+    tag's last byte is changed; openssl itself must refuse it."""
+    with tempfile.TemporaryDirectory() as d:
+        plain, der = os.path.join(d, "plain"), os.path.join(d, "der")
+        with open(plain, "wb") as f:
+            f.write(b"Content-Type: text/plain\r\n\r\ngcm tag canary\r\n")
+        subprocess.run(["openssl", "cms", "-encrypt", "-binary",
+                        "-aes-256-gcm", "-outform", "DER", "-in", plain,
+                        "-out", der, recip], check=True)
+        data = bytearray(read(der))
+        data[-1] ^= 0x01              # the mac is the last element
+        with open(der, "wb") as f:
+            f.write(data)
+        r = subprocess.run(["openssl", "cms", "-decrypt", "-inform", "DER",
+                            "-in", der, "-inkey", key, "-recip", recip],
+                           capture_output=True)
+        if r.returncode == 0:
+            die("openssl opens the broken GCM envelope: the case is moot")
+    return data
+
+
 def cmd_corrupt(a):
     m = email.message_from_bytes(read(a.file), policy=email.policy.SMTP)
     der = bytearray(m.get_payload(decode=True))
     if a.mode == "flip":
         der[-17] ^= 0xFF
+    elif a.mode == "gcm-tag":
+        if not a.recip or not a.key:
+            die("corrupt --mode gcm-tag needs --recip CERT --key KEY")
+        der = gcm_tag_broken(a.recip, a.key)
+        m.replace_header("Content-Type", "application/pkcs7-mime; "
+                         "smime-type=authEnveloped-data; name=smime.p7m")
     else:
         der = bytearray(os.urandom(700))
     m.replace_header("Message-ID", "<%s>" % a.message_id)
@@ -349,7 +384,10 @@ def main():
     p.add_argument("--der", required=True)
     p = sub.add_parser("corrupt")
     p.add_argument("file")
-    p.add_argument("--mode", choices=("flip", "garbage"), required=True)
+    p.add_argument("--mode", choices=("flip", "garbage", "gcm-tag"),
+                   required=True)
+    p.add_argument("--recip")
+    p.add_argument("--key")
     p.add_argument("--message-id", required=True)
     p.add_argument("-o", dest="out", required=True)
     a = ap.parse_args()

@@ -24,6 +24,8 @@
 #	   bounced), and delivers once the key is back and the queue flushed;
 #	   corrupt ciphertext sent straight to B bounces with 5.7.5 and a DSN
 #	   that says no more than that; nothing undecryptable is delivered
+#	   (a CBC padding error, random bytes, and an AES-256-GCM envelope by
+#	   openssl whose tag fails at its last byte: nothing is queued at B)
 #	6. a.example -> a.example is delivered plain, and logged as plain
 #	7. smimegw's one line per message carries the Postfix queue id and is
 #	   in the same maillog_file as Postfix's lines for that queue id
@@ -360,9 +362,10 @@ ok "key restored, queue flushed: bob got the deferred message, decrypted; B's qu
 
 # ------------------------------- 5: corrupt ciphertext straight into B
 
-for mode in flip garbage; do
+for mode in flip garbage gcm-tag; do
 	lab_log "5. corrupt ciphertext ($mode) sent straight to B"
 	e2e_mail corrupt "$HOP_AB" --mode "$mode" --message-id "$(mid "bad-$mode")" \
+		--recip "$PKI/gw-b.pem" --key "$PKI/gw-b.key" \
 		-o "$MSGS/bad-$mode.eml"
 	q=$(inject "$PB" "bad-$mode" alice@a.example bob@b.example) || fail "B refused"
 	wait_log "$B/log/maillog" " $q: to=<bob@b\.example>, relay=smimegw, .*status=bounced"
