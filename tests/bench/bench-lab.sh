@@ -352,12 +352,7 @@ read -r PA PB PX <<<"$(lab_free_ports 3)"
 [ -n "$PX" ] || fail "could not find 3 free ports on 127.0.0.1"
 # A sends b.example straight to B's smtpd; nothing listens on PX (B's
 # route back to a.example and c.example: nothing may go there)
-lab_instance a a.example b.example "$PB" "$PX" "$PA" alice \
-	|| fail "cannot configure gateway A"
-lab_instance b b.example a.example "$PX" "$PX" "$PB" bob \
-	|| fail "cannot configure gateway B"
-lab_smimegw_conf a a.example aes256-cbc rsa-pkcs1 issuer-serial split
-lab_smimegw_conf b b.example aes256-gcm rsa-oaep ski split
+lab_gateways "$PB" "$PX" "$PX" "$PA" "$PB" alice
 lab_bless
 
 # the null filter: a copy the filter's user can run, in a pipe entry like

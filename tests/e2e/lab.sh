@@ -377,3 +377,19 @@ lab_reset() {
 	mkdir -p "$E2E_ROOT/state"
 	chmod 755 "$E2E_ROOT"
 }
+
+# lab_gateways A_TO_B B_TO_A C_PORT A_PORT B_PORT A_MAILBOX... - the two
+# gateways every lab run uses: A (a.example) sends b.example to A_TO_B and
+# B (b.example) a.example to B_TO_A, both c.example to C_PORT; A signs and
+# encrypts with aes256-cbc (RSA PKCS #1 v1.5, issuer and serial), B with
+# aes256-gcm (RSA-OAEP, SKI); mixed recipients are split. bob is B's user.
+lab_gateways() {
+	local ab=$1 ba=$2 c=$3 pa=$4 pb=$5
+	shift 5
+	lab_instance a a.example b.example "$ab" "$c" "$pa" "$@" \
+		|| fail "cannot configure gateway A"
+	lab_instance b b.example a.example "$ba" "$c" "$pb" bob \
+		|| fail "cannot configure gateway B"
+	lab_smimegw_conf a a.example aes256-cbc rsa-pkcs1 issuer-serial split
+	lab_smimegw_conf b b.example aes256-gcm rsa-oaep ski split
+}

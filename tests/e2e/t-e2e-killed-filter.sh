@@ -86,12 +86,7 @@ read -r PA PB PAB PBA PC <<<"$(lab_free_ports 5)"
 lab_log "ports: A smtpd $PA, B smtpd $PB, relay A->B $PAB, relay B->A $PBA," \
 	"c.example MX $PC; smimegw logs via $E2E_LOG_MODE"
 
-lab_instance a a.example b.example "$PAB" "$PC" "$PA" alice \
-	|| fail "cannot configure gateway A"
-lab_instance b b.example a.example "$PBA" "$PC" "$PB" bob \
-	|| fail "cannot configure gateway B"
-lab_smimegw_conf a a.example aes256-cbc rsa-pkcs1 issuer-serial split
-lab_smimegw_conf b b.example aes256-gcm rsa-oaep ski split
+lab_gateways "$PAB" "$PBA" "$PC" "$PA" "$PB" alice
 
 # A's sendmail: a wrapper around the real one, its behaviour in $W/mode.
 mkdir -p "$W"
