@@ -101,6 +101,18 @@ static void sg_mime_fields(sg_mime *m)
 	m->body = pos;
 }
 
+/*
+ * sg_mime_raw - the raw fields of data's header block in m, without
+ * GMime (the caller frees m->fields)
+ */
+static void sg_mime_raw(sg_mime *m, const uint8_t *data, size_t len)
+{
+	memset(m, 0, sizeof(*m));
+	m->data = data;
+	m->len = len;
+	sg_mime_fields(m);
+}
+
 /* sg_mime_is_ws_line - a line of only spaces and tabs at pos? */
 static bool sg_mime_is_ws_line(const uint8_t *d, size_t len, size_t pos)
 {
@@ -750,10 +762,7 @@ static size_t sg_mime_unwrap_head(const sg_mime *m, const uint8_t *entity,
 	bool   *olater, *ilater, hp;
 	const sg_mime_field *f;
 
-	memset(&e, 0, sizeof(e));
-	e.data = entity;
-	e.len = len;
-	sg_mime_fields(&e);
+	sg_mime_raw(&e, entity, len);
 	hp = sg_mime_hp_cipher(&e);
 	olater = sg_calloc(m->nfields + 1, sizeof(bool));
 	ilater = sg_calloc(e.nfields + 1, sizeof(bool));
@@ -821,10 +830,7 @@ void	sg_mime_strip_trace(const uint8_t *data, size_t len, sg_buf *out,
 	sg_mime	m;
 	size_t	i, from = 0;
 
-	memset(&m, 0, sizeof(m));
-	m.data = data;
-	m.len = len;
-	sg_mime_fields(&m);
+	sg_mime_raw(&m, data, len);
 	sg_buf_reset(out);
 	*changed = false;
 	for (i = 0; i < m.nfields; i++) {
@@ -891,10 +897,7 @@ void	sg_mime_strip_fields(const uint8_t *data, size_t len,
 	char	name[128];
 	size_t	i, from = 0, n;
 
-	memset(&m, 0, sizeof(m));
-	m.data = data;
-	m.len = len;
-	sg_mime_fields(&m);
+	sg_mime_raw(&m, data, len);
 	sg_buf_reset(out);
 	*dropped = 0;
 	for (i = 0; i < m.nfields; i++) {
@@ -958,10 +961,7 @@ size_t	sg_mime_raw_header_len(const uint8_t *data, size_t len)
 {
 	sg_mime	m;
 
-	memset(&m, 0, sizeof(m));
-	m.data = data;
-	m.len = len;
-	sg_mime_fields(&m);
+	sg_mime_raw(&m, data, len);
 	free(m.fields);
 	return m.body;
 }
@@ -977,10 +977,7 @@ bool	sg_mime_raw_header(const uint8_t *data, size_t len, const char *name,
 	sg_mime	m;
 	size_t	i;
 
-	memset(&m, 0, sizeof(m));
-	m.data = data;
-	m.len = len;
-	sg_mime_fields(&m);
+	sg_mime_raw(&m, data, len);
 	sg_buf_reset(value);
 	for (i = 0; i < m.nfields && f == NULL; i++)
 		if (sg_mime_field_is(&m, &m.fields[i], name))
