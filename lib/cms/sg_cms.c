@@ -443,15 +443,8 @@ static bool sg_cms_splice(const sg_buf *tpl, size_t ct_len, sg_buf *head,
 	return true;
 }
 
-/* The memory source of sg_cms_encrypt_stream(). */
-typedef struct sg_cms_mem {
-	const uint8_t *data;
-	size_t	len;
-	size_t	pos;
-} sg_cms_mem;
-
 /* sg_cms_mem_read - the next bytes of a buffer (an sg_cms_source) */
-static size_t sg_cms_mem_read(void *ctx, uint8_t *buf, size_t want)
+size_t	sg_cms_mem_read(void *ctx, uint8_t *buf, size_t want)
 {
 	sg_cms_mem *mem = ctx;
 	size_t	n = mem->len - mem->pos < want ? mem->len - mem->pos : want;

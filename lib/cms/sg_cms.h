@@ -126,6 +126,16 @@ typedef sg_status (*sg_cms_sink)(void *ctx, const uint8_t *data, size_t n);
  */
 typedef size_t (*sg_cms_source)(void *ctx, uint8_t *buf, size_t want);
 
+/* A buffer as an sg_cms_source: {data, len, 0} and sg_cms_mem_read. */
+typedef struct sg_cms_mem {
+	const uint8_t *data;
+	size_t	len;
+	size_t	pos;			/* bytes given so far */
+} sg_cms_mem;
+
+/* sg_cms_mem_read - the next bytes of an sg_cms_mem (an sg_cms_source) */
+size_t	sg_cms_mem_read(void *ctx, uint8_t *buf, size_t want);
+
 /*
  * sg_cms_encrypt_source - sg_cms_encrypt_stream() of content that is read
  * from source as it is encrypted (len bytes, known up front); a source

@@ -43,24 +43,6 @@ static sg_status sg_smimewrap_step(void *ctx, const uint8_t *der, size_t len)
 	return n ? b->sink(b->ctx, b->out, n) : sg_status_ok();
 }
 
-/* The buffer source of sg_smimewrap_encrypt(). */
-typedef struct sg_smimewrap_mem {
-	const uint8_t *data;
-	size_t	left;
-} sg_smimewrap_mem;
-
-/* sg_smimewrap_mem_read - the next bytes of a buffer (an sg_cms_source) */
-static size_t sg_smimewrap_mem_read(void *ctx, uint8_t *buf, size_t want)
-{
-	sg_smimewrap_mem *mem = ctx;
-	size_t	n = mem->left < want ? mem->left : want;
-
-	memcpy(buf, mem->data, n);
-	mem->data += n;
-	mem->left -= n;
-	return n;
-}
-
 /* sg_smimewrap_encrypt - header and base64 envelope of entity, to sink */
 sg_status sg_smimewrap_encrypt(const sg_mime *m,
 			       const sg_cms_encrypt_opts *opts,
@@ -68,11 +50,10 @@ sg_status sg_smimewrap_encrypt(const sg_mime *m,
 			       const uint8_t *entity, size_t len,
 			       sg_cms_sink sink, void *ctx)
 {
-	sg_smimewrap_mem mem = {entity, len};
+	sg_cms_mem mem = {entity, len, 0};
 
 	return sg_smimewrap_encrypt_source(m, opts, certs, ncerts, len,
-					   sg_smimewrap_mem_read, &mem, sink,
-					   ctx);
+					   sg_cms_mem_read, &mem, sink, ctx);
 }
 
 /* sg_smimewrap_encrypt_source - the same, the entity read from source */
