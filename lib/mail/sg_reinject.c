@@ -322,12 +322,6 @@ struct sg_reinject_spool {
 	int	err;			/* errno of the first failure */
 };
 
-/* sg_reinject_spool_new - an empty, private memory file for one copy */
-sg_status sg_reinject_spool_new(sg_reinject_spool **out)
-{
-	return sg_reinject_spool_new_in(NULL, out);
-}
-
 /*
  * sg_reinject_spool_new_in - an empty, private file for one copy: an
  * unnamed file (O_TMPFILE, mode 0600, never linked) in dir when that

@@ -10,7 +10,7 @@
  *	sg_reinject_abort();		(from a signal handler)
  *
  *	sg_reinject_spool *sp;
- *	st = sg_reinject_spool_new(&sp);
+ *	st = sg_reinject_spool_new_in(NULL, &sp);
  *	st = sg_reinject_spool_write(sp, bytes, n);	(any number of times)
  *	st = sg_reinject_spool_seal(sp);
  *	st = sg_reinject_spooled(cfg->sendmail, sender, rcpts, nrcpts, sp);
@@ -91,15 +91,13 @@ void	sg_reinject_abort(void);
 
 typedef struct sg_reinject_spool sg_reinject_spool;
 
-/* sg_reinject_spool_new - an empty memory file for one copy */
-sg_status sg_reinject_spool_new(sg_reinject_spool **sp);
-
 /*
- * sg_reinject_spool_new_in - for ciphertext only: an unnamed file
- * (O_TMPFILE, mode 0600, never linked, gone with its last descriptor) in
- * dir, so that a large copy costs disk, not memory; a memory file when
- * dir is NULL or empty or has no room for such a file. Sealing a file
- * leaves only a read-only descriptor to it.
+ * sg_reinject_spool_new_in - an empty file for one copy: a memory file,
+ * or, for ciphertext only, an unnamed file (O_TMPFILE, mode 0600, never
+ * linked, gone with its last descriptor) in dir, so that a large copy
+ * costs disk, not memory. A memory file when dir is NULL or empty or
+ * cannot hold such a file. Sealing a file leaves only a read-only
+ * descriptor to it where /proc can give one.
  */
 sg_status sg_reinject_spool_new_in(const char *dir, sg_reinject_spool **sp);
 
