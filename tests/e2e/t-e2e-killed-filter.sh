@@ -161,16 +161,6 @@ compose() {
 		--canary "$CANARY-$1" --attach "$BIG"
 }
 
-# wait_log FILE ERE - until a line of FILE matches (E2E_TIMEOUT)
-wait_log() {
-	local _
-	for _ in $(seq $((TMO * 5))); do
-		grep -qE -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	fail "no line matching '$2' in $1 after ${TMO}s"
-}
-
 # wait_file FILE - until it exists (E2E_TIMEOUT)
 wait_file() {
 	local _

@@ -224,27 +224,6 @@ spool_wait() {
 	read -r HOP NEXTQ RCPTS <<<"$out"
 }
 
-# wait_log FILE ERE - until a line of FILE matches (E2E_TIMEOUT)
-wait_log() {
-	local _
-	for _ in $(seq $((TMO * 5))); do
-		grep -qE -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	fail "no line matching '$2' in $1 after ${TMO}s"
-}
-
-# queue_empty X - gateway X's queue is empty (waits, E2E_TIMEOUT)
-queue_empty() {
-	local _ out
-	for _ in $(seq $((TMO * 5))); do
-		out=$(postqueue -c "$E2E_ROOT/$1/etc" -p)
-		[ "$out" = "Mail queue is empty" ] && return 0
-		sleep 0.2
-	done
-	fail "gateway $1's queue is not empty: $out"
-}
-
 # crossing NAME FROM PORT GWHOST - FROM writes to bob@b.example through the
 # a.example gateway on PORT (myhostname GWHOST): bob gets the original,
 # decrypted by B; the hop carried only ciphertext that OpenSSL opens with

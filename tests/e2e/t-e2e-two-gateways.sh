@@ -145,27 +145,6 @@ inject() {
 		"$MSGS/$name.eml"
 }
 
-# wait_log FILE ERE - until a line of FILE matches (E2E_TIMEOUT)
-wait_log() {
-	local _
-	for _ in $(seq $((TMO * 5))); do
-		grep -qE -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	fail "no line matching '$2' in $1 after ${TMO}s"
-}
-
-# queue_empty X - gateway X's queue is empty (waits, E2E_TIMEOUT)
-queue_empty() {
-	local _ out
-	for _ in $(seq $((TMO * 5))); do
-		out=$(postqueue -c "$E2E_ROOT/$1/etc" -p)
-		[ "$out" = "Mail queue is empty" ] && return 0
-		sleep 0.2
-	done
-	fail "gateway $1's queue is not empty: $out"
-}
-
 # spool_wait RELAY NAME - wait until RELAY recorded NAME; sets HOP (the
 # recorded file), NEXTQ (the next hop's queue id) and RCPTS
 spool_wait() {
