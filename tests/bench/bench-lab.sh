@@ -113,7 +113,6 @@ B=$E2E_ROOT/b
 W=$E2E_ROOT/bench
 MAILDIR=$B/mail/bob
 mkdir -p "$W"
-RUN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 
 # ------------------------------------------------------------ helpers
 

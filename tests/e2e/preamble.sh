@@ -9,12 +9,15 @@
 #				own after this and trap it again)
 # Settings: E2E_ROOT, E2E_USER, E2E_SAMPLE (SAMPLE), E2E_LOG_MODE,
 # E2E_TIMEOUT (TMO); see t-e2e-two-gateways.sh. Not root: exit 77.
+# Shared: R (the relays' records), RUN and mid, spool_wait, wait_log,
+# queue_empty.
 
 TOP=$(cd "$HERE/../.." && pwd)
 SAMPLE=${E2E_SAMPLE:-$TOP/master.cf.sample}
 E2E_ROOT=${E2E_ROOT:-/run/smimegw-e2e}
 E2E_USER=${E2E_USER:-smimegw-e2e}
 TMO=${E2E_TIMEOUT:-30}
+R=$E2E_ROOT/relay	# what the recording relays (lab_relay) keep
 CHECKS=0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,6 +34,20 @@ fail() {
 ok() {
 	CHECKS=$((CHECKS + 1))
 	echo "ok $CHECKS - $*"
+}
+
+# RUN: this run's random id; mid NAME - the Message-ID (without <>) of
+# test message NAME
+RUN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+mid() { echo "$1.$RUN@e2e.test"; }
+
+# spool_wait RELAY NAME - wait until relay RELAY (under $R) recorded NAME;
+# sets HOP (the recorded file), NEXTQ (the next hop's queue id) and RCPTS
+spool_wait() {
+	local out
+	out=$(e2e_mail spool-wait --spool "$R/$1/spool" --message-id "$(mid "$2")" \
+		--timeout "$TMO") || fail "relay $1 did not see message $2"
+	read -r HOP NEXTQ RCPTS <<<"$out"
 }
 
 # wait_log FILE ERE - until a line of FILE matches (E2E_TIMEOUT)

@@ -67,11 +67,9 @@ e2e_start
 A=$E2E_ROOT/a
 B=$E2E_ROOT/b
 DEFERRED=""
-R=$E2E_ROOT/relay
 W=$A/wrap
 MSGS=$E2E_ROOT/msgs
 mkdir -p "$MSGS"
-RUN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 CANARY=CANARY-$RUN
 
 # ---------------------------------------------------------------- set-up
@@ -152,7 +150,6 @@ ok "gateways A and B are up; A's smimegw reinjects through a wrapper around /usr
 BIG=$MSGS/big.bin
 head -c 370000 /dev/urandom >"$BIG"
 
-mid() { echo "$1.$RUN@e2e.test"; }
 
 # compose NAME SUBJECT - alice's message to bob, $MSGS/NAME.eml
 compose() {

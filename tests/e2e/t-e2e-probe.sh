@@ -55,7 +55,6 @@ e2e_preflight postcat ps
 e2e_start
 
 A=$E2E_ROOT/a
-R=$E2E_ROOT/relay
 
 lab_log "test PKI"
 bash "$TOP/tests/pki/gen-test-pki.sh" "$PKI" "$TOP/tests/data/nss" >/dev/null \

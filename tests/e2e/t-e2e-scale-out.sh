@@ -75,7 +75,6 @@ e2e_start
 A=$E2E_ROOT/a
 A2=$E2E_ROOT/a2
 B=$E2E_ROOT/b
-R=$E2E_ROOT/relay
 MSGS=$E2E_ROOT/msgs
 
 # on_exit (preamble.sh) also shows A2's log and the sync output, and stops
@@ -97,7 +96,6 @@ e2e_stop_more() {
 }
 
 mkdir -p "$MSGS"
-RUN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 CANARY=CANARY-$RUN
 
 # ---------------------------------------------------------------- set-up
@@ -196,9 +194,6 @@ ok "A (:$PA), A2 (:$PA2) for a.example and B (:$PB) are up; slapd has b.example;
 BLOB=$MSGS/blob.bin
 e2e_mail blob "$BLOB"
 
-# mid NAME - the Message-ID (without <>) of test message NAME
-mid() { echo "$1.$RUN@e2e.test"; }
-
 # gw_sync X - smimegw-cert sync of gateway X, as the filter's user, with
 # MAIL_CONFIG as pipe(8) would set it (its log line goes to X's maillog)
 gw_sync() {
@@ -215,15 +210,6 @@ gw_sync() {
 	ok "gateway $x synced from $SLAPD_URI as $E2E_USER: $(cat "$E2E_ROOT/sync-$x.out")"
 }
 
-# spool_wait NAME - wait until the relay ->B recorded NAME; sets HOP,
-# NEXTQ (B's queue id) and RCPTS
-spool_wait() {
-	local out
-	out=$(e2e_mail spool-wait --spool "$R/ab/spool" --message-id "$(mid "$1")" \
-		--timeout "$TMO") || fail "the relay to B did not see message $1"
-	read -r HOP NEXTQ RCPTS <<<"$out"
-}
-
 # crossing NAME FROM PORT GWHOST - FROM writes to bob@b.example through the
 # a.example gateway on PORT (myhostname GWHOST): bob gets the original,
 # decrypted by B; the hop carried only ciphertext that OpenSSL opens with
@@ -235,7 +221,7 @@ crossing() {
 		--canary "$CANARY-$name" --attach "$BLOB"
 	QSEND=$(e2e_mail send --server "127.0.0.1:$port" --from "$from" --to "$to" \
 		"$MSGS/$name.eml") || fail "$name: the gateway on :$port refused the message"
-	spool_wait "$name"
+	spool_wait ab "$name"
 	QRECV=$NEXTQ
 	[ "$RCPTS" = "$to" ] || fail "$name: hop recipients: $RCPTS"
 	[ "$QRECV" != - ] || fail "$name: B did not queue what crossed"

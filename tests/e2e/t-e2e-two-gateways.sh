@@ -73,10 +73,8 @@ e2e_start
 
 A=$E2E_ROOT/a
 B=$E2E_ROOT/b
-R=$E2E_ROOT/relay
 MSGS=$E2E_ROOT/msgs
 mkdir -p "$MSGS"
-RUN=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 CANARY=CANARY-$RUN
 
 # ---------------------------------------------------------------- set-up
@@ -126,9 +124,6 @@ ok "gateway A (a.example, :$PA) and gateway B (b.example, :$PB) are up"
 BLOB=$MSGS/blob.bin
 e2e_mail blob "$BLOB"
 
-# mid NAME - the Message-ID (without <>) of test message NAME
-mid() { echo "$1.$RUN@e2e.test"; }
-
 # compose NAME FROM TO[,TO] SUBJECT - $MSGS/NAME.eml, canary $CANARY-NAME
 compose() {
 	e2e_mail compose -o "$MSGS/$1.eml" --from "$2" --to "$3" \
@@ -143,15 +138,6 @@ inject() {
 	for r in "$@"; do args+=(--to "$r"); done
 	e2e_mail send --server "127.0.0.1:$port" --from "$from" "${args[@]}" \
 		"$MSGS/$name.eml"
-}
-
-# spool_wait RELAY NAME - wait until RELAY recorded NAME; sets HOP (the
-# recorded file), NEXTQ (the next hop's queue id) and RCPTS
-spool_wait() {
-	local out
-	out=$(e2e_mail spool-wait --spool "$R/$1/spool" --message-id "$(mid "$2")" \
-		--timeout "$TMO") || fail "relay $1 did not see message $2"
-	read -r HOP NEXTQ RCPTS <<<"$out"
 }
 
 # not_in_maildir DIR NAME - no message of DIR mentions NAME's Message-ID
