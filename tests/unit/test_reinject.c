@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -560,6 +561,41 @@ static void test_spool_in_directory(void)
 	free(data);
 }
 
+/*
+ * A spool file that cannot be written (the file size limit stands in for
+ * a full disk) is SG_TEMPFAIL, stays so, and cannot be sealed: the copy
+ * is never sent and the message is deferred
+ */
+static void test_spool_write_failure_is_tempfail(void)
+{
+	const char *dir = path_in("spool-full");
+	pid_t	pid;
+	int	status;
+
+	SG_CHECK(mkdir(dir, 0700) == 0);
+	if ((pid = fork()) == 0) {
+		struct rlimit rl = {4096, 4096};
+		sg_reinject_spool *sp = NULL;
+		uint8_t *data = message(20000);
+		sg_status a, b, c;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0
+		    || !ok(sg_reinject_spool_new_in(dir, &sp))
+		    || !sg_reinject_spool_on_disk(sp))
+			_exit(2);
+		a = sg_reinject_spool_write(sp, data, 20000);
+		b = sg_reinject_spool_write(sp, data, 1);
+		c = sg_reinject_spool_seal(sp);
+		_exit(a.code == SG_TEMPFAIL && strstr(a.text, "spool file")
+		      && b.code == SG_TEMPFAIL && c.code == SG_TEMPFAIL ? 0 : 1);
+	}
+	SG_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	SG_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "child status %#x", status);
+	(void) rmdir(dir);
+}
+
 int	main(void)
 {
 	int	fd = open("/dev/null", O_RDONLY);
@@ -581,5 +617,6 @@ int	main(void)
 	SG_RUN(test_sigterm_aborts_sendmail);
 	SG_RUN(test_sendmail_gets_an_empty_signal_mask);
 	SG_RUN(test_spool_in_directory);
+	SG_RUN(test_spool_write_failure_is_tempfail);
 	return sg_test_done();
 }
