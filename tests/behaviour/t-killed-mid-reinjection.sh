@@ -108,7 +108,7 @@ wait_file() {
 
 # ended PID - the process is gone (or a zombie nobody reaped)
 ended() {
-	! ps -o stat= -p "$1" 2>/dev/null | grep -qv '^Z'
+	! ps -o stat= -p "$1" 2>/dev/null | grep -v '^Z' >/dev/null
 }
 
 # kill_mid_reinjection SIG WHAT - run the filter in the background, send

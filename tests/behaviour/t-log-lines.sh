@@ -43,7 +43,7 @@ for r in "${rcpts[@]}"; do
 	*@b.example) want='action=encrypted cipher=' ;;
 	*) want='action=plain in-clear-to=150 reason=no-certificate' ;;
 	esac
-	grep -F "<$r>" "$log" | grep -q "BEHL0001: outbound: copy=.* $want" ||
+	grep -F "<$r>" "$log" | grep "BEHL0001: outbound: copy=.* $want" >/dev/null ||
 		fail "recipient $r: no line that names it with '$want'"
 done
 ok "every recipient named with its copy's action"

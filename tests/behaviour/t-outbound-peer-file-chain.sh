@@ -67,7 +67,7 @@ want=$(openssl x509 -in "$PKI/gw-b.pem" -noout -serial | sed 's/.*=//')
 ca_serial=$(openssl x509 -in "$X/partner-ca.pem" -noout -serial | sed 's/.*=//')
 n=$(grep -c 'd.ktri:' "$S/c1.txt" || true)
 [ "$n" = 1 ] || fail "CA + partner: $n key transport RecipientInfos, expected 1"
-grep -A12 'd.ktri:' "$S/c1.txt" | grep -qiE "serialNumber: (0x)?0*$want\b|serialNumber: $((16#$want))\b" ||
+grep -A12 'd.ktri:' "$S/c1.txt" | grep -iE "serialNumber: (0x)?0*$want\b|serialNumber: $((16#$want))\b" >/dev/null ||
 	fail "CA + partner: the RecipientInfo does not name gw-b (serial $want): $(grep -A12 'd.ktri:' "$S/c1.txt" | tr -s ' \n' ' ')"
 if grep -qi "$ca_serial" "$S/c1.txt"; then
 	fail "CA + partner: the CA's serial $ca_serial appears in the envelope"

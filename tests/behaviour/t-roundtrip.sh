@@ -86,7 +86,7 @@ in=$DATA/outbound/text-8bit.eml
 	sed -n '1,/^$/p' "$in" | sed '/^Subject:/i X-SMIME-Gateway: decrypted; cipher=forged-by-sender'
 	sed '1,/^$/d' "$in"
 } >"$S/forged.eml"
-grep -c '^X-SMIME-Gateway: decrypted; cipher=forged-by-sender$' "$S/forged.eml" | grep -qx 1 ||
+grep -c '^X-SMIME-Gateway: decrypted; cipher=forged-by-sender$' "$S/forged.eml" | grep -x 1 >/dev/null ||
 	fail "could not build the forged input"
 roundtrip a-aes128-cbc b "$S/forged.eml" "$DATA/outbound/text-8bit.inbound" aes-128-cbc \
 	"forged trace from the sender"

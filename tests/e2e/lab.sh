@@ -51,7 +51,7 @@ lab_pids_of_root() {
 		pid=${f#/proc/}
 		pid=${pid%/environ}
 		[ "$pid" = $$ ] && continue
-		if { tr '\0' '\n' <"$f"; } 2>/dev/null | grep -qxF \
+		if { tr '\0' '\n' <"$f"; } 2>/dev/null | grep -xF >/dev/null \
 			-e "MAIL_CONFIG=$E2E_ROOT/a/etc" \
 			-e "MAIL_CONFIG=$E2E_ROOT/b/etc" \
 			-e "SMIMEGW_E2E_ROOT=$E2E_ROOT"; then
@@ -113,7 +113,7 @@ lab_unbless() {
 		cp -p "$E2E_ROOT/state/main.cf.orig" "$main"
 		rm -f "$E2E_ROOT/state/main.cf.orig"
 	elif [ -e "$E2E_ROOT/state/main.cf.created" ]; then
-		if [ -e "$main" ] && head -n 1 "$main" | grep -qF "$E2E_MARK"; then
+		if [ -e "$main" ] && head -n 1 "$main" | grep -F "$E2E_MARK" >/dev/null; then
 			rm -f "$main"
 		fi
 		rm -f "$E2E_ROOT/state/main.cf.created"
@@ -349,7 +349,7 @@ lab_stop() {
 	for pid in $(lab_pids_of_root); do
 		# our relays (Postfix's processes go with their master)
 		if { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null \
-			| grep -qxF "SMIMEGW_E2E_ROOT=$E2E_ROOT"; then
+			| grep -xF "SMIMEGW_E2E_ROOT=$E2E_ROOT" >/dev/null; then
 			kill "$pid" 2>/dev/null || true
 		fi
 	done

@@ -170,7 +170,7 @@ wait_file() {
 
 # ended PID - the process is gone (or a zombie nobody reaped)
 ended() {
-	! ps -o stat= -p "$1" 2>/dev/null | grep -qv '^Z'
+	! ps -o stat= -p "$1" 2>/dev/null | grep -v '^Z' >/dev/null
 }
 
 # reinjections - how many messages A's pickup took from the filter's user
@@ -184,7 +184,7 @@ describe_reinjected() {
 	local q
 	for q in $(sed -nE "s/.* postfix-a\/pickup\[[0-9]+\]: ([0-9A-F]+): uid=$FUID from=<alice@a\.example>.*/\1/p" \
 			"$A/log/maillog"); do
-		grep -oE " $q: from=<[^>]*>, size=[0-9]+" "$A/log/maillog" | head -1
+		grep -m1 -oE " $q: from=<[^>]*>, size=[0-9]+" "$A/log/maillog"
 	done | tr '\n' ';'
 }
 

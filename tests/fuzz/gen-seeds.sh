@@ -50,7 +50,7 @@ attr_value() {
 		$0 ~ ("OBJECT +:" name "$") { found = 1 }')
 	[ -n "$spec" ] || { echo "gen-seeds: no $2 in $1" >&2; exit 1; }
 	set -- "$1" "$2" "$3" $spec
-	tail -c +$(($4 + 1)) "$1" | head -c "$5" >"$3"
+	head -c $(($4 + $5)) "$1" | tail -c "$5" >"$3"
 }
 
 # gen_sig SMIMEGW_CMS - the signature material (see -s above)

@@ -116,7 +116,7 @@ for f in "$NSS"/*sig*.eml; do
 	[ -s "$S/layers" ] || fail "$b: no signed layer found"
 	case $b in
 	*.bad.eml | *.mismatch-econtent.eml)
-		head -1 "$S/layers" | grep -q '^fail ' ||
+		head -1 "$S/layers" | grep '^fail ' >/dev/null ||
 			fail "$b: outer layer should fail: $(head -1 "$S/layers")"
 		ok "$b fails"
 		continue
