@@ -41,10 +41,11 @@ attr_value() {
 	local spec
 	spec=$(openssl asn1parse -inform DER -in "$1" |
 		awk -v name="$2" '
-		found == 2 { line = $0; sub(/:.*/, ""); off = $0
+		found == 2 { found = 3; line = $0; sub(/:.*/, ""); off = $0
 			     match(line, /hl= *[0-9]+/); hl = substr(line, RSTART + 3, RLENGTH - 3)
 			     match(line, / l= *[0-9]+/); l = substr(line, RSTART + 3, RLENGTH - 3)
-			     print off + 0, hl + l; exit }
+			     print off + 0, hl + l }
+		found == 3 { next }	# read on: openssl must not die of SIGPIPE
 		{ line = $0 }
 		found == 1 { found = 2; next }
 		$0 ~ ("OBJECT +:" name "$") { found = 1 }')
