@@ -14,6 +14,7 @@
 
 #include <gmime/gmime.h>
 
+#include "sg_b64.h"
 #include "sg_cms.h"
 #include "sg_mem.h"
 #include "sg_mime.h"
@@ -562,10 +563,6 @@ static void sg_mime_keep_outer(const sg_mime *m, sg_buf *out)
 void	sg_mime_wrap(const sg_mime *m, const uint8_t *der, size_t len,
 		     bool auth_enveloped, sg_buf *out)
 {
-	guint32	save = 0;
-	int	state = 0;
-	size_t	n;
-
 	sg_buf_reset(out);
 	sg_mime_keep_outer(m, out);
 	sg_buf_append_str(out, "MIME-Version: 1.0\n"
@@ -576,10 +573,7 @@ void	sg_mime_wrap(const sg_mime *m, const uint8_t *der, size_t len,
 			  "Content-Transfer-Encoding: base64\n"
 		       "Content-Disposition: attachment; filename=\"smime.p7m\"\n"
 			  "Content-Description: S/MIME Encrypted Message\n\n");
-	sg_buf_reserve(out, GMIME_BASE64_ENCODE_LEN(len) + 8);
-	n = g_mime_encoding_base64_encode_close(der, len, out->data + out->len,
-						&state, &save);
-	sg_buf_set_len(out, out->len + n);
+	sg_b64_encode(der, len, false, out);
 }
 
 /*

@@ -25,11 +25,10 @@
 #include <gmime/gmime.h>
 #include <gnutls/crypto.h>
 
+#include "sg_b64.h"
 #include "sg_cms.h"
 #include "sg_mem.h"
 #include "sg_mimesig.h"
-
-#define SG_MIMESIG_LINE	76		/* base64 line length */
 
 /* sg_mimesig_free - release the buffers */
 void	sg_mimesig_free(sg_mimesig *sig)
@@ -272,8 +271,7 @@ void	sg_mimesig_build(const uint8_t *entity, size_t len,
 {
 	unsigned char rnd[12];
 	char	boundary[64], delim[80];
-	gchar  *b64;
-	size_t	i, n, b64len;
+	size_t	i, n;
 
 	/* a boundary that does not occur in the entity */
 	do {
@@ -305,14 +303,7 @@ void	sg_mimesig_build(const uint8_t *entity, size_t len,
 			  "filename=\"smime.p7s\"\r\n"
 			  "Content-Description: S/MIME Cryptographic Signature"
 			  "\r\n\r\n");
-	b64 = g_base64_encode(der, dlen);
-	b64len = strlen(b64);
-	for (i = 0; i < b64len; i += SG_MIMESIG_LINE) {
-		n = b64len - i < SG_MIMESIG_LINE ? b64len - i : SG_MIMESIG_LINE;
-		sg_buf_append(out, b64 + i, n);
-		sg_buf_append_str(out, "\r\n");
-	}
-	g_free(b64);
+	sg_b64_encode(der, dlen, true, out);
 	sg_buf_append_str(out, delim);
 	sg_buf_append_str(out, "--\r\n");
 }

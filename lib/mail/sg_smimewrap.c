@@ -6,14 +6,15 @@
  * DESCRIPTION
  *	The header comes from sg_mime_wrap() with an empty envelope (whose
  *	base64 is empty), so it cannot drift from the buffered path; the
- *	base64 uses GMime's incremental encoder, whose state carries over
- *	between chunks, so the lines are those of the one-shot encoder.
+ *	base64 is sg_b64's, whose lines do not depend on how the envelope
+ *	comes in pieces, so they are those of the one-shot encoding. No
+ *	GMime call: a copy that is only wrapped does not load GMime
+ *	(filter/smimegw_gmime.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
-
+#include "sg_b64.h"
 #include "sg_buf.h"
 #include "sg_mem.h"
 #include "sg_smimewrap.h"
@@ -22,25 +23,19 @@
 typedef struct sg_smimewrap_b64 {
 	sg_cms_sink sink;
 	void   *ctx;
-	int	state;
-	guint32	save;
-	uint8_t *out;
-	size_t	size;
+	sg_b64	enc;
+	sg_buf	out;
 } sg_smimewrap_b64;
 
-/* sg_smimewrap_step - encode one piece of DER, pass the text on */
+/* sg_smimewrap_step - encode one piece of DER, pass the lines on */
 static sg_status sg_smimewrap_step(void *ctx, const uint8_t *der, size_t len)
 {
 	sg_smimewrap_b64 *b = ctx;
-	size_t	need = GMIME_BASE64_ENCODE_LEN(len) + 8, n;
 
-	if (need > b->size) {
-		b->out = sg_realloc(b->out, need);
-		b->size = need;
-	}
-	n = g_mime_encoding_base64_encode_step(der, len, b->out, &b->state,
-					       &b->save);
-	return n ? b->sink(b->ctx, b->out, n) : sg_status_ok();
+	sg_buf_reset(&b->out);
+	sg_b64_update(&b->enc, der, len, &b->out);
+	return b->out.len ? b->sink(b->ctx, b->out.data, b->out.len)
+		: sg_status_ok();
 }
 
 /* sg_smimewrap_encrypt - header and base64 envelope of entity, to sink */
@@ -64,12 +59,11 @@ sg_status sg_smimewrap_encrypt_source(const sg_mime *m,
 				      sg_cms_source source, void *sctx,
 				      sg_cms_sink sink, void *ctx)
 {
-	sg_smimewrap_b64 b = {sink, ctx, 0, 0, NULL, 0};
+	sg_smimewrap_b64 b = {sink, ctx, {{0}, 0, false}, SG_BUF_INIT};
 	sg_buf	head = SG_BUF_INIT;
-	uint8_t	last[16];
-	size_t	n;
 	sg_status st;
 
+	sg_b64_init(&b.enc, false);
 	sg_mime_wrap(m, (const uint8_t *) "", 0,
 		     sg_cipher_is_aead(opts->cipher), &head);
 	st = sink(ctx, head.data, head.len);
@@ -77,12 +71,12 @@ sg_status sg_smimewrap_encrypt_source(const sg_mime *m,
 		st = sg_cms_encrypt_source(opts, certs, ncerts, len, source,
 					   sctx, sg_smimewrap_step, &b);
 	if (sg_status_is_ok(&st)) {
-		n = g_mime_encoding_base64_encode_close(NULL, 0, last, &b.state,
-							&b.save);
-		if (n)
-			st = sink(ctx, last, n);
+		sg_buf_reset(&b.out);
+		sg_b64_final(&b.enc, &b.out);
+		if (b.out.len)
+			st = sink(ctx, b.out.data, b.out.len);
 	}
 	sg_buf_free(&head);
-	free(b.out);
+	sg_buf_free(&b.out);
 	return st;
 }
