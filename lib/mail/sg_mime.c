@@ -8,6 +8,7 @@
  *	questions about MIME structure and transfer encodings.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -923,6 +924,73 @@ void	sg_mime_rebuild(const sg_mime *m, const char *fields,
 }
 
 
+/* sg_mime_is_atext - RFC 5322 atext, ASCII only */
+static bool sg_mime_is_atext(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		|| (c >= '0' && c <= '9')
+		|| (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* sg_mime_dot_atom - length of the dot-atom-text at p; 0: none there */
+static size_t sg_mime_dot_atom(const char *p)
+{
+	size_t	n = 0, start;
+
+	for (;;) {
+		start = n;
+		while (sg_mime_is_atext(p[n]))
+			n++;
+		if (n == start)		/* leading, doubled or trailing dot */
+			return 0;
+		if (p[n] != '.')
+			return n;
+		n++;
+	}
+}
+
+/*
+ * sg_mime_addr_spec - length of "dot-atom@dot-atom" at p; 0: none, or a
+ * domain with an A-label ("xn--"), which GMime turns into its U-label
+ */
+static size_t sg_mime_addr_spec(const char *p)
+{
+	size_t	local = sg_mime_dot_atom(p), domain, i;
+	const char *d;
+
+	if (local == 0 || p[local] != '@'
+	    || (domain = sg_mime_dot_atom(d = p + local + 1)) == 0)
+		return 0;
+	for (i = 0; i < domain; i++)
+		if ((i == 0 || d[i - 1] == '.') && domain - i >= 4
+		    && strncasecmp(d + i, "xn--", 4) == 0)
+			return 0;
+	return local + 1 + domain;
+}
+
+/* sg_mime_address_simple - a plain From: value's address, without GMime */
+bool	sg_mime_address_simple(const char *value, char *buf, size_t size)
+{
+	const char *p = value + strspn(value, " \t"), *addr = p;
+	size_t	n = sg_mime_addr_spec(p), phrase;
+
+	if (n == 0 || p[n + strspn(p + n, " \t")] != '\0') {
+		/* phrase <addr-spec> */
+		for (phrase = 0; sg_mime_is_atext(p[phrase]) || p[phrase] == ' '
+		     || p[phrase] == '\t'; phrase++)
+			;
+		if (p[phrase] != '<')
+			return false;
+		addr = p + phrase + 1;
+		n = sg_mime_addr_spec(addr);
+		if (n == 0 || addr[n] != '>'
+		    || addr[n + 1 + strspn(addr + n + 1, " \t")] != '\0')
+			return false;
+	}
+	snprintf(buf, size, "%.*s", (int) n, addr);
+	return true;
+}
+
 /* sg_mime_address - the first mailbox address of a header field */
 void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
 			     size_t size)
@@ -933,9 +1001,10 @@ void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
 	const char *addr;
 
 	buf[0] = '\0';
-	sg_mime_init();
-	if (!sg_mime_header(m, name, &value))
+	if (!sg_mime_header(m, name, &value) || value.len == 0
+	    || sg_mime_address_simple((const char *) value.data, buf, size))
 		goto cleanup;
+	sg_mime_init();
 	list = internet_address_list_parse(NULL, (const char *) value.data);
 	if (list == NULL)
 		goto cleanup;

@@ -183,10 +183,21 @@ bool	sg_mime_header(const sg_mime *m, const char *name, sg_buf *value);
 /*
  * sg_mime_address - the address (local@domain) of the first mailbox in
  * the first field called name (From, Sender, ...), as GMime parses it;
- * "" when there is none.
+ * "" when there is none. The two plain forms are read without GMime
+ * (sg_mime_address_simple), every other one by GMime.
  */
 void	sg_mime_address(const sg_mime *m, const char *name, char *buf,
 			size_t size);
+
+/*
+ * sg_mime_address_simple - the address of an unfolded field value that
+ * is, between optional blanks, "local@domain" or "phrase <local@domain>"
+ * with each part ASCII dot-atom text (RFC 5322 3.2.3), no A-label
+ * ("xn--", which GMime decodes) in the domain and the phrase only atext
+ * and blanks: what GMime would answer, without loading GMime.
+ * false for any other form (nothing is written then).
+ */
+bool	sg_mime_address_simple(const char *value, char *buf, size_t size);
 
 /*
  * sg_mime_footed_envelope - an envelope a relay put into multipart/mixed

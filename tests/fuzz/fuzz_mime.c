@@ -15,12 +15,16 @@
  *	what wrap builds is again a message that parses, is classified as
  *	encrypted, and whose S/MIME body is exactly the ciphertext given:
  *	the gateway must never send something that is not the S/MIME
- *	message it meant to send.
+ *	message it meant to send. A From: value that
+ *	sg_mime_address_simple() reads without GMime yields the address
+ *	GMime's own parse yields (the address decides whether we sign).
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gmime/gmime.h>
 
 #include "sg_buf.h"
 #include "sg_mime.h"
@@ -72,6 +76,36 @@ static void fuzz_mime_check_wrap(const sg_buf *wrapped)
 	sg_mime_free(w);
 }
 
+/* fuzz_mime_check_from - a plain From: is read as GMime reads it */
+static void fuzz_mime_check_from(const sg_mime *m)
+{
+	sg_buf	value = SG_BUF_INIT;
+	InternetAddressList *list;
+	InternetAddress *ia;
+	const char *want = NULL;
+	char	got[320];
+
+	if (!sg_mime_header(m, "From", &value) || value.len == 0
+	    || !sg_mime_address_simple((const char *) value.data, got,
+				       sizeof(got)))
+		goto cleanup;
+	sg_mime_init();
+	list = internet_address_list_parse(NULL, (const char *) value.data);
+	if (list && internet_address_list_length(list) > 0
+	    && INTERNET_ADDRESS_IS_MAILBOX(ia =
+		    internet_address_list_get_address(list, 0)))
+		want = internet_address_mailbox_get_addr(
+			INTERNET_ADDRESS_MAILBOX(ia));
+	if (want == NULL || strncmp(got, want, sizeof(got) - 1) != 0)
+		sg_fuzz_die("From: '%s': '%s' without GMime, GMime '%s'",
+			    (const char *) value.data, got,
+			    want ? want : "(none)");
+	if (list)
+		g_object_unref(list);
+cleanup:
+	sg_buf_free(&value);
+}
+
 /* LLVMFuzzerTestOneInput - run one message through every sg_mime call */
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -103,6 +137,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto cleanup;
 	}
 	(void) sg_mime_classify(m);
+	fuzz_mime_check_from(m);
 	(void) sg_mime_smime_body(m, &body);
 	sg_mime_entity(m, &entity);
 	for (auth = 0; auth < 2; auth++) {

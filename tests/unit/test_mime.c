@@ -5,9 +5,11 @@
  *	unit tests of S/MIME wrapping and unwrapping (sg_mime)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <gmime/gmime.h>
 #include <gnutls/gnutls.h>
 
 #include "sg_cms.h"
@@ -720,6 +722,107 @@ static void test_large_envelope_body(void)
 	sg_buf_free(&body);
 }
 
+/* gmime_address - the first mailbox's address as GMime parses value */
+static char *gmime_address(const char *value)
+{
+	InternetAddressList *list;
+	InternetAddress *ia;
+	char   *addr = NULL;
+
+	sg_mime_init();
+	list = internet_address_list_parse(NULL, value);
+	if (list && internet_address_list_length(list) > 0
+	    && INTERNET_ADDRESS_IS_MAILBOX(ia =
+		    internet_address_list_get_address(list, 0))
+	    && internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)))
+		addr = strdup(internet_address_mailbox_get_addr(
+					INTERNET_ADDRESS_MAILBOX(ia)));
+	if (list)
+		g_object_unref(list);
+	return addr;
+}
+
+/*
+ * sg_mime_address_simple reads the two plain forms as GMime does, and
+ * leaves every other form to GMime (the From: address decides whether
+ * a message is signed)
+ */
+static void test_address_simple_like_gmime(void)
+{
+	static const struct {
+		const char *value;
+		const char *want;	/* NULL: not a plain form */
+	} cases[] = {
+		{"alice@a.example", "alice@a.example"},
+		{"  alice@a.example\t ", "alice@a.example"},
+		{"Alice <alice@a.example>", "alice@a.example"},
+		{"Alice Example <alice@a.example>", "alice@a.example"},
+		{"Alice\t Example\t<alice@a.example>  ", "alice@a.example"},
+		{"<alice@a.example>", "alice@a.example"},
+		{"Alice<alice@a.example>", "alice@a.example"},
+		{"=?utf-8?q?Al=C3=AFce?= <alice@a.example>", "alice@a.example"},
+		{"a.b-c+d@mail.A.Example", "a.b-c+d@mail.A.Example"},
+		{"o'brien@a.example", "o'brien@a.example"},
+		{"alice@xn.example", "alice@xn.example"},
+		{"xn--alice@a.xn-example", "xn--alice@a.xn-example"},
+		{"x!#$%&'*+-/=?^_`{|}~@a.example", "x!#$%&'*+-/=?^_`{|}~@a.example"},
+		/* every other form: GMime's */
+		{"", NULL},
+		{"alice", NULL},
+		{"alice@", NULL},
+		{"@a.example", NULL},
+		{"alice@a.example.", NULL},
+		{".alice@a.example", NULL},
+		{"al..ice@a.example", NULL},
+		{"alice@a..example", NULL},
+		{"\"Alice, Sales\" <alice@a.example>", NULL},
+		{"Alice (Sales) <alice@a.example>", NULL},
+		{"alice@a.example (Alice)", NULL},
+		{"Dr. Alice <alice@a.example>", NULL},
+		{"alice@a.example, bob@b.example", NULL},
+		{"Team: alice@a.example;", NULL},
+		{"Alice <alice@a.example> x", NULL},
+		{"Alice <alice@a.example", NULL},
+		{"Alice <\"a b\"@a.example>", NULL},
+		{"Alice <@relay.example:alice@a.example>", NULL},
+		{"alice@[192.0.2.1]", NULL},
+		/* GMime gives an A-label domain as its U-label */
+		{"alice@xn--bcher-kva.example", NULL},
+		{"Alice <alice@mail.XN--bcher-kva.example>", NULL},
+		{"Al\xc3\xaf" "ce <alice@a.example>", NULL},
+		{"al\xc3\xaf" "ce@a.example", NULL},
+		{"alice@b\xc3\xbc" "cher.example", NULL},
+		{"Mallory <mallory@evil.example> <alice@a.example>", NULL},
+		{"mallory@evil.example <alice@a.example>", NULL},
+	};
+	char	buf[320], *gm;
+	size_t	i;
+	bool	simple;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strcpy(buf, "unset");
+		simple = sg_mime_address_simple(cases[i].value, buf,
+						sizeof(buf));
+		SG_CHECK_MSG(simple == (cases[i].want != NULL),
+			     "'%s': simple %d", cases[i].value, simple);
+		if (!simple) {
+			SG_CHECK_MSG(strcmp(buf, "unset") == 0, "'%s': wrote "
+				     "'%s'", cases[i].value, buf);
+			continue;
+		}
+		SG_CHECK_MSG(strcmp(buf, cases[i].want) == 0, "'%s': '%s'",
+			     cases[i].value, buf);
+		gm = gmime_address(cases[i].value);
+		SG_CHECK_MSG(gm != NULL && strcmp(gm, buf) == 0,
+			     "'%s': '%s', GMime '%s'", cases[i].value, buf,
+			     gm ? gm : "(none)");
+		free(gm);
+	}
+	/* a long address is cut as GMime's would be */
+	simple = sg_mime_address_simple("Alice <alice@a.example>", buf, 8);
+	SG_CHECK(simple && strcmp(buf, "alice@a") == 0);
+}
+
 int	main(void)
 {
 	sg_testkit_make("gw", true, 2048, &gw);
@@ -736,5 +839,6 @@ int	main(void)
 	SG_RUN(test_unwrap_merges_headers);
 	SG_RUN(test_entity_reader_matches_entity);
 	SG_RUN(test_large_envelope_body);
+	SG_RUN(test_address_simple_like_gmime);
 	return sg_test_done();
 }
