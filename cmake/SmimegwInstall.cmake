@@ -101,6 +101,12 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 # Runtime libraries from dpkg-shlibdeps; passwd for useradd.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "passwd")
+# The filter opens GMime with dlopen(3) (SMIMEGW_LAZY_MIME): shlibdeps
+# cannot see that, so its package is named (libgmime-3.0.so.0: libgmime-3.0-0).
+if(SMIMEGW_GMIME_SONAME MATCHES "^(lib.*)\\.so\\.([0-9]+)$")
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
+         ", ${CMAKE_MATCH_1}-${CMAKE_MATCH_2}")
+endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postfix")
 # Everything "cmake --install" installs, plus the deb-etc component.
 set(CPACK_INSTALL_CMAKE_PROJECTS

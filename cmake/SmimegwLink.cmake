@@ -24,7 +24,8 @@
 #	and libselinux (GIO's), which have no archive.
 #	A GMime or GLib update, on the other hand, needs a rebuild of the
 #	package with this option ON (dpkg-shlibdeps no longer sees them).
-#	GMime parses untrusted mail: the default keeps it shared, so that a
+#	GMime parses untrusted mail: the default keeps it a shared library
+#	(opened on first use, SMIMEGW_LAZY_MIME below), so that a
 #	security update of GMime or GLib protects the filter at once; an
 #	administrator who rebuilds with their updates can trade that for
 #	the millisecond.
@@ -94,11 +95,45 @@ if(SMIMEGW_STATIC_MIME AND NOT _sg_static_mime_found)
                       "program linked with them does not work")
 endif()
 
-if(SMIMEGW_STATIC_MIME)
+# option SMIMEGW_LAZY_MIME (default ON; not with SMIMEGW_STATIC_MIME)
+#	The smimegw filter is linked without GMime and GLib at all:
+#	filter/smimegw_gmime.c defines the GMime and GLib functions it calls
+#	and opens GMime's shared object (SONAME read here from the library
+#	pkg-config names) with dlopen(3) at the first call. A message that
+#	never needs a MIME parse (outbound, only wrapped) does not load
+#	GMime, GIO, GObject, GLib, GPGME and what they pull in: about 1.8 ms
+#	of CPU less per message; one that does loads the same shared objects
+#	as before, so security updates of GMime and GLib still apply at once.
+option(SMIMEGW_LAZY_MIME
+  "Load GMime into the smimegw filter on first use (dlopen)" ON)
+set(SMIMEGW_GMIME_SONAME "")
+if(SMIMEGW_LAZY_MIME AND NOT SMIMEGW_STATIC_MIME)
+  find_library(SG_SHARED_gmime NAMES gmime-3.0
+               HINTS ${GMIME_LIBRARY_DIRS} ${_sg_lib})
+  if(SG_SHARED_gmime AND CMAKE_OBJDUMP)
+    execute_process(COMMAND ${CMAKE_OBJDUMP} -p ${SG_SHARED_gmime}
+                    OUTPUT_VARIABLE _sg_dump ERROR_QUIET)
+    if(_sg_dump MATCHES "SONAME +([^ \n]+)")
+      set(SMIMEGW_GMIME_SONAME ${CMAKE_MATCH_1})
+    endif()
+  endif()
+  if(SMIMEGW_GMIME_SONAME STREQUAL "")
+    message(FATAL_ERROR "SMIMEGW_LAZY_MIME: cannot read the SONAME of "
+                        "GMime's shared library (${SG_SHARED_gmime}); "
+                        "configure with -DSMIMEGW_LAZY_MIME=OFF")
+  endif()
+  message(STATUS "smimegw loads ${SMIMEGW_GMIME_SONAME} on first use")
+endif()
+
+# A consuming program whose property SMIMEGW_STATIC_MIME is true links
+# the archives; one whose SMIMEGW_LAZY_MIME is true links nothing of
+# GMime (its headers still apply); every other one the shared libraries.
+if(SMIMEGW_STATIC_MIME OR SMIMEGW_GMIME_SONAME)
   get_target_property(_sg_gmime_shared PkgConfig::GMIME
                       INTERFACE_LINK_LIBRARIES)
   set(_sg_is_static "$<BOOL:$<TARGET_PROPERTY:SMIMEGW_STATIC_MIME>>")
+  set(_sg_is_lazy "$<BOOL:$<TARGET_PROPERTY:SMIMEGW_LAZY_MIME>>")
   set_property(TARGET PkgConfig::GMIME PROPERTY INTERFACE_LINK_LIBRARIES
     "$<${_sg_is_static}:${_sg_static_mime}>"
-    "$<$<NOT:${_sg_is_static}>:${_sg_gmime_shared}>")
+    "$<$<NOT:$<OR:${_sg_is_static},${_sg_is_lazy}>>:${_sg_gmime_shared}>")
 endif()

@@ -80,6 +80,7 @@
 #include "sg_reinject.h"
 #include "sg_trust.h"
 #include "sg_user.h"
+#include "smimegw_gmime.h"
 
 #define DEF_CONFIG	"/etc/smimegw/smimegw.conf"
 #define DEF_USER	"smimegw"
@@ -155,6 +156,19 @@ static void tempfail(const sg_status *st)
 	sg_log_error("result=deferred reason=\"%s\" (%s)", st->text,
 		     sg_code_name(st->code));
 	defer_line("4.3.0", "temporary failure, see the mail log", st->text);
+}
+
+/*
+ * smimegw_gmime_unavailable - GMime, opened on first use, cannot be: a
+ * broken installation. Only the building of copies uses GMime, before
+ * anything reached sendmail: defer.
+ */
+void	smimegw_gmime_unavailable(const char *why)
+{
+	sg_status st = sg_status_make(SG_TEMPFAIL, "GMime cannot be loaded: "
+				      "%s", why);
+
+	tempfail(&st);
 }
 
 /* on_alarm - the time limit: defer before Postfix's own limit bounces */

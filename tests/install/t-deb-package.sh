@@ -42,6 +42,9 @@ echo "built $(basename "$deb")"
 dpkg-deb -f "$deb" Depends Recommends
 dpkg-deb -f "$deb" Depends | grep 'libgnutls30' >/dev/null \
 	|| { echo "FAIL: Depends does not name libgnutls30 (shlibdeps)" >&2; exit 1; }
+# the filter opens GMime with dlopen(3): named by hand, not by shlibdeps
+dpkg-deb -f "$deb" Depends | grep -E '(^|, )libgmime-3\.0-0(,|$| )' >/dev/null \
+	|| { echo "FAIL: Depends does not name libgmime-3.0-0" >&2; exit 1; }
 dpkg-deb -f "$deb" Recommends | grep -x 'postfix' >/dev/null \
 	|| { echo "FAIL: postfix not recommended" >&2; exit 1; }
 bash "$src/tests/pki/gen-test-pki.sh" "$work/pki" "$src/tests/data/nss" >/dev/null

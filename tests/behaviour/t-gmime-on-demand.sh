@@ -1,0 +1,163 @@
+#!/bin/bash
+# NAME
+#	t-gmime-on-demand - GMime is loaded only for a message that needs a
+#	MIME parse; a GMime that cannot be loaded defers that message only
+# SYNOPSIS
+#	t-gmime-on-demand.sh SMIMEGW PKI_DIR
+# DESCRIPTION
+#	The filter is linked without GMime and opens it on first use
+#	(filter/smimegw_gmime.c; not when built with SMIMEGW_STATIC_MIME,
+#	then this test says so and checks only the messages). With the
+#	dynamic loader's LD_DEBUG=files:
+#	- outbound, signed (the default [signing] mode = partners) and
+#	  encrypted for b.example, a 7-bit text with From: "Alice
+#	  <alice@a.example>": GMime is not loaded; openssl decrypts the copy
+#	  and verifies the signature (an 8-bit text is made 7-bit by GMime
+#	  before it is signed: that one loads it);
+#	- the same with a From: only GMime reads (a quoted display name):
+#	  GMime is loaded, and the copy is signed all the same;
+#	- that first copy at gateway B: GMime is loaded, the signature
+#	  passes (smime=pass), the text is the original's.
+#	Then, as root, in a private mount namespace where GMime's shared
+#	object is /dev/null (a broken installation):
+#	- the outbound message is still signed, encrypted and sent;
+#	- the inbound copy defers: exit 75, one 4.x.x line, no sendmail
+#	  call, and the log says that GMime cannot be loaded.
+# DIAGNOSTICS
+#	Exit 0 when every check passed; otherwise 1 and a FAIL: line.
+
+set -euo pipefail
+TEST=t-gmime-on-demand
+. "$(dirname "$0")/lib.sh"
+setup "$@"
+need_cmd readelf
+
+lazy=1
+if ! grep -q 'libgmime-3\.0\.so' "$SMIMEGW"; then
+	lazy=0
+	echo "  (smimegw names no GMime to open: a SMIMEGW_STATIC_MIME build;"
+	echo "   only the messages are checked)"
+fi
+readelf -d "$SMIMEGW" | grep -E 'NEEDED.*lib(gmime|glib|gobject|gio)' >"$S/needed" || true
+[ ! -s "$S/needed" ] || fail "smimegw is linked with GMime or GLib: $(tr '\n' ' ' <"$S/needed")"
+ok "smimegw's dynamic section names no GMime, GLib or GIO"
+
+make_gateway a a.example gw-a signing.mode=partners
+peer a b.example.pem gw-b
+make_gateway b b.example gw-b
+peer b a.example.pem gw-a
+
+# traced NAME ARG... - run_filter with the loader's trace in $S/ld.*
+traced() {
+	local saved=${SMIMEGW_WRAPPER:-}
+	rm -f "$S"/ld.*
+	SMIMEGW_WRAPPER="env LD_DEBUG=files LD_DEBUG_OUTPUT=$S/ld $saved"
+	run_filter "$@"
+	SMIMEGW_WRAPPER=$saved
+}
+
+# gmime_loaded - did the traced run open GMime?
+gmime_loaded() { cat "$S"/ld.* 2>/dev/null | grep 'file=libgmime-3\.0\.so' >/dev/null; }
+
+# loaded WANT WHAT - GMime was (1) or was not (0) loaded by the last run
+loaded() {
+	[ "$lazy" = 1 ] || return 0
+	ls "$S"/ld.* >/dev/null 2>&1 || fail "$2: no loader trace (LD_DEBUG_OUTPUT)"
+	if gmime_loaded; then
+		[ "$1" = 1 ] || fail "$2: GMime was loaded"
+	else
+		[ "$1" = 0 ] || fail "$2: GMime was not loaded"
+	fi
+	ok "$2: GMime $([ "$1" = 1 ] || echo "not ")loaded"
+}
+
+# signed_copy NAME N WHAT - call N of NAME opens with gw-b and holds a
+#	signature by gw-a that openssl verifies
+signed_copy() {
+	smime_of "$1" "$2" "$S/env.der" "$3"
+	ossl_decrypt "$S/env.der" gw-b "$S/inner.mime" || fail "$3: does not open with gw-b"
+	grep -qi '^Content-Type: multipart/signed' "$S/inner.mime" || fail "$3: not signed"
+	openssl smime -verify -CAfile "$PKI/ca.pem" -purpose any -in "$S/inner.mime" \
+		-signer "$S/signer.pem" -out /dev/null 2>"$S/openssl.err" ||
+		fail "$3: openssl does not verify: $(head -2 "$S/openssl.err" | tr '\n' ' ')"
+	cmp -s <(openssl x509 -in "$S/signer.pem" -outform DER) \
+		<(openssl x509 -in "$PKI/gw-a.pem" -outform DER) || fail "$3: not signed by gw-a"
+	ok "$3: encrypted for gw-b, signed by gw-a (openssl)"
+}
+
+# --- outbound: no GMime for a plain From: ---------------------------------
+in=$S/plain-from.eml
+printf '%s\n' 'From: Alice <alice@a.example>' 'To: Bob <bob@b.example>' \
+	'Subject: figures' 'Message-ID: <gmime-on-demand@a.example>' \
+	'MIME-Version: 1.0' 'Content-Type: text/plain; charset=us-ascii' '' \
+	'Hello Bob,' '' 'CANARY-PLAINTEXT-7f3a9e: the figures are in.' >"$in"
+traced a -q BEHG0001 -f alice@a.example -- bob@b.example <"$in"
+expect a 0 - 1 "outbound, From: Alice <alice@a.example>"
+loaded 0 "outbound, plain From:"
+signed_copy a 1 "outbound, plain From:"
+cp "$(cap a 1)/msg" "$S/a2b.eml"
+
+# --- outbound: GMime reads a From: in another form --------------------------
+reset a
+sed 's/^From: .*/From: "Alice, Sales" <alice@a.example>/' "$in" >"$S/quoted-from.eml"
+traced a -q BEHG0002 -f alice@a.example -- bob@b.example <"$S/quoted-from.eml"
+expect a 0 - 1 'outbound, From: "Alice, Sales" <alice@a.example>'
+loaded 1 "outbound, quoted display name"
+signed_copy a 1 "outbound, quoted display name"
+
+# --- inbound: GMime is loaded --------------------------------------------------
+traced b -q BEHG0003 -f alice@a.example -- bob@b.example <"$S/a2b.eml"
+expect b 0 - 1 "inbound, signed and encrypted"
+loaded 1 "inbound"
+mailtool results "$(cap b 1)/msg" "$S/unar.eml" >"$S/ar" || fail "inbound: no Authentication-Results"
+grep -q 'smime=pass' "$S/ar" || fail "inbound: the signature did not pass: $(cat "$S/ar")"
+mailtool leaves "$in" "$S/unar.eml" >/dev/null 2>"$S/leaves.err" ||
+	fail "inbound: the parts differ from the original: $(cat "$S/leaves.err")"
+ok "inbound: smime=pass, the original text delivered"
+
+# --- a broken installation: GMime cannot be loaded ----------------------------------
+if [ "$lazy" = 0 ]; then
+	finish
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "  (not root: the broken-installation checks need a mount namespace)"
+	finish
+	exit 0
+fi
+need_cmd unshare ldconfig
+lib=$(ldconfig -p | awk '$1 == "libgmime-3.0.so.0" && !n { print $NF; n = 1 }')
+[ -n "$lib" ] || fail "ldconfig does not know libgmime-3.0.so.0"
+lib=$(readlink -f "$lib")
+
+# broken NAME ARG... - run_filter with GMime's file replaced by /dev/null
+broken() {
+	local saved=${SMIMEGW_WRAPPER:-}
+	SMIMEGW_WRAPPER="$saved"
+	RC=0
+	local wrapper=()
+	[ -n "$saved" ] && read -ra wrapper <<<"$saved"
+	local name=$1
+	shift
+	unshare -m -- sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+		setpriv --reuid="$FILTER_UID" --regid="$FILTER_UID" --clear-groups -- \
+		env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C \
+		${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+		${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
+		"${wrapper[@]}" "$SMIMEGW" -c "$(conf "$name")" "$@" \
+		>"$S/out" 2>"$S/err" || RC=$?
+	no_sanitizer "broken $*"
+}
+
+reset a
+reset b
+broken a -q BEHG0004 -f alice@a.example -- bob@b.example <"$in"
+expect a 0 - 1 "outbound without a loadable GMime"
+signed_copy a 1 "outbound without a loadable GMime"
+
+broken b -q BEHG0005 -f alice@a.example -- bob@b.example <"$S/a2b.eml"
+expect b 75 4. 0 "inbound without a loadable GMime"
+grep 'BEHG0005: .*GMime cannot be loaded' "$S/b/smimegw.log" >/dev/null ||
+	fail "inbound without GMime: the log does not say why: $(tail -2 "$S/b/smimegw.log")"
+ok "inbound without GMime: the log says GMime cannot be loaded"
+finish
