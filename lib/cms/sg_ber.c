@@ -47,7 +47,29 @@ typedef struct sg_ber_walk {
 	size_t	count;
 	size_t	cap;
 	size_t	next;		/* pass two: next record */
+	size_t	grow;		/* what the headers grow by, all added */
 } sg_ber_walk;
+
+/*
+ * Where pass two writes: appended to buf, or (buf NULL) at dst, in place
+ * over the input, which was first moved up by the walk's grow bytes: the
+ * writer then never passes the reader (see sg_ber_definite_buf).
+ */
+typedef struct sg_ber_out {
+	sg_buf *buf;
+	uint8_t *dst;
+	size_t	n;		/* bytes written */
+} sg_ber_out;
+
+/* sg_ber_put - write len bytes from p */
+static void sg_ber_put(sg_ber_out *o, const uint8_t *p, size_t len)
+{
+	if (o->buf != NULL)
+		sg_buf_append(o->buf, p, len);
+	else
+		memmove(o->dst + o->n, p, len);
+	o->n += len;
+}
 
 /* sg_ber_header - read and check one tag-length header */
 static sg_status sg_ber_header(const uint8_t *p, size_t avail, sg_ber_hdr *h)
@@ -117,7 +139,7 @@ static size_t sg_ber_len_size(size_t len)
 }
 
 /* sg_ber_put_len - write a definite length in the shortest form */
-static void sg_ber_put_len(sg_buf *out, size_t len)
+static void sg_ber_put_len(sg_ber_out *out, size_t len)
 {
 	uint8_t	tmp[1 + sizeof(size_t)];
 	size_t	n = sg_ber_len_size(len);
@@ -132,7 +154,7 @@ static void sg_ber_put_len(sg_buf *out, size_t len)
 			len >>= 8;
 		}
 	}
-	sg_buf_append(out, tmp, n);
+	sg_ber_put(out, tmp, n);
 }
 
 /* sg_ber_is_eoc - an end-of-contents marker at p? */
@@ -203,6 +225,8 @@ static sg_status sg_ber_measure(sg_ber_walk *w, const uint8_t *p,
 	*in_size = pos;
 	*out_size = *changed ?
 		h.tag_len + sg_ber_len_size(content) + content : pos;
+	if (*changed && h.tag_len + sg_ber_len_size(content) > h.hdr_len)
+		w->grow += h.tag_len + sg_ber_len_size(content) - h.hdr_len;
 	w->recs[slot].out_content = content;
 	w->recs[slot].changed = *changed;
 	w->recs[slot].subtree = w->count - slot;
@@ -214,7 +238,7 @@ static sg_status sg_ber_measure(sg_ber_walk *w, const uint8_t *p,
  * Pass one checked the whole input, so no error can occur here.
  */
 static size_t sg_ber_emit(sg_ber_walk *w, const uint8_t *p, size_t avail,
-			  sg_buf *out)
+			  sg_ber_out *out)
 {
 	sg_ber_hdr h;
 	sg_ber_rec *rec;
@@ -224,17 +248,17 @@ static size_t sg_ber_emit(sg_ber_walk *w, const uint8_t *p, size_t avail,
 
 	(void) sg_ber_header(p, avail, &h);
 	if (!h.constructed) {
-		sg_buf_append(out, p, h.hdr_len + h.len);
+		sg_ber_put(out, p, h.hdr_len + h.len);
 		return h.hdr_len + h.len;
 	}
 	rec = &w->recs[w->next];
 	if (!rec->changed) {
 		w->next += rec->subtree;
-		sg_buf_append(out, p, h.hdr_len + h.len);
+		sg_ber_put(out, p, h.hdr_len + h.len);
 		return h.hdr_len + h.len;
 	}
 	w->next++;
-	sg_buf_append(out, p, h.tag_len);
+	sg_ber_put(out, p, h.tag_len);
 	sg_ber_put_len(out, rec->out_content);
 	indef = (h.len == SG_BER_INDEFINITE);
 	end = indef ? avail : h.hdr_len + h.len;
@@ -253,7 +277,8 @@ static size_t sg_ber_emit(sg_ber_walk *w, const uint8_t *p, size_t avail,
 sg_status sg_ber_definite(const uint8_t *in, size_t len, sg_buf *out,
 			  size_t *used)
 {
-	sg_ber_walk w = {NULL, 0, 0, 0};
+	sg_ber_walk w = {NULL, 0, 0, 0, 0};
+	sg_ber_out o = {out, NULL, 0};
 	sg_status st;
 	size_t	out_size;
 	int	changed;
@@ -263,10 +288,47 @@ sg_status sg_ber_definite(const uint8_t *in, size_t len, sg_buf *out,
 	st = sg_ber_measure(&w, in, len, 0, used, &out_size, &changed);
 	if (sg_status_is_ok(&st) && changed) {
 		sg_buf_reserve(out, out_size);
-		(void) sg_ber_emit(&w, in, len, out);
+		(void) sg_ber_emit(&w, in, len, &o);
 		if (out->len != out_size)
 			st = sg_status_make(SG_INTERNAL,
 				      "BER rewrite size mismatch");
+	}
+	free(w.recs);
+	return st;
+}
+
+/*
+ * sg_ber_definite_buf - the same, in place. An element's header can only
+ * grow (indefinite 0x80 to a definite length) and everything else keeps
+ * its size or shrinks (end-of-contents markers go), so once the input is
+ * moved up by the sum of all header growth, the output written from the
+ * buffer's start never overtakes what is still to be read.
+ */
+sg_status sg_ber_definite_buf(sg_buf *buf, size_t *used)
+{
+	sg_ber_walk w = {NULL, 0, 0, 0, 0};
+	sg_ber_out o = {NULL, NULL, 0};
+	sg_status st;
+	size_t	out_size, in_size;
+	int	changed;
+
+	*used = 0;
+	if (buf->len == 0)
+		return sg_status_make(SG_REJECT, "BER data is truncated");
+	st = sg_ber_measure(&w, buf->data, buf->len, 0, &in_size, &out_size,
+			    &changed);
+	if (sg_status_is_ok(&st)) {
+		*used = in_size;
+		if (changed) {
+			sg_buf_reserve(buf, w.grow);
+			memmove(buf->data + w.grow, buf->data, in_size);
+			sg_buf_set_len(buf, w.grow + in_size);
+			o.dst = buf->data;
+			(void) sg_ber_emit(&w, buf->data + w.grow, in_size, &o);
+			if (o.n != out_size)
+				abort();	/* pass one measured otherwise */
+		}
+		sg_buf_set_len(buf, changed ? out_size : in_size);
 	}
 	free(w.recs);
 	return st;

@@ -8,6 +8,7 @@
  *
  *	sg_status sg_ber_definite(const uint8_t *in, size_t len,
  *				  sg_buf *out, size_t *used);
+ *	sg_status sg_ber_definite_buf(sg_buf *buf, size_t *used);
  * DESCRIPTION
  *	libtasn1 decodes BER with definite lengths, including constructed
  *	(chunked) strings, but not indefinite lengths, which OpenSSL -stream,
@@ -22,8 +23,14 @@
  *	*used is set to the size of the element in the input. Bytes after
  *	it are the caller's concern.
  *
- *	Cost: two linear passes; memory: out plus 8 bytes per constructed
- *	element of indefinite length.
+ *	sg_ber_definite_buf() does the same in place: buf then holds the
+ *	element with definite lengths (whether any changed or not) and
+ *	nothing after it, *used its size in the input; the buffer grows by
+ *	no more than the headers do, so a large element (a 25 MB chunked
+ *	encryptedContent) is never held twice. On an error buf is as it was.
+ *
+ *	Cost: two linear passes; memory: out (in place: the headers' growth)
+ *	plus 24 bytes per constructed element.
  * DIAGNOSTICS
  *	SG_REJECT with a sentence for truncated or malformed encodings,
  *	lengths beyond the input, indefinite primitive elements and nesting
@@ -42,5 +49,6 @@
 
 sg_status sg_ber_definite(const uint8_t *in, size_t len, sg_buf *out,
 			  size_t *used);
+sg_status sg_ber_definite_buf(sg_buf *buf, size_t *used);
 
 #endif

@@ -1201,7 +1201,7 @@ sg_status sg_cms_decrypt_buf(const sg_keyring *kr, sg_buf *buf,
 			     sg_cms_info *info)
 {
 	sg_cms_msg *m = sg_calloc(1, sizeof(*m));
-	sg_buf	norm = SG_BUF_INIT, skel = SG_BUF_INIT, ct = SG_BUF_INIT;
+	sg_buf	skel = SG_BUF_INIT, ct = SG_BUF_INIT;
 	sg_buf	try = SG_BUF_INIT;
 	sg_cms_loc loc;
 	size_t	used, i, w, plain_len = 0;
@@ -1217,17 +1217,11 @@ sg_status sg_cms_decrypt_buf(const sg_keyring *kr, sg_buf *buf,
 	 * follows it (zero padding, a footer a relay appended to the base64
 	 * and decoded with it) is not part of it and is only counted.
 	 */
-	st = sg_ber_definite(buf->data, buf->len, &norm, &used);
+	i = buf->len;
+	st = sg_ber_definite_buf(buf, &used);	/* in place: no second copy */
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
-	info->trailing = buf->len - used;
-	if (norm.len) {
-		sg_buf_wipe_free(buf);
-		*buf = norm;
-		memset(&norm, 0, sizeof(norm));
-	} else {
-		sg_buf_set_len(buf, used);
-	}
+	info->trailing = i - used;
 
 	if (sg_cms_locate(buf->data, buf->len, &loc)) {
 		/* the structure without the ciphertext; that, in place */
@@ -1297,7 +1291,6 @@ sg_status sg_cms_decrypt_buf(const sg_keyring *kr, sg_buf *buf,
 cleanup:
 	if (!sg_status_is_ok(&st) || !ok)
 		sg_buf_wipe_free(buf);
-	sg_buf_free(&norm);
 	sg_buf_free(&skel);
 	sg_buf_wipe_free(&ct);
 	sg_buf_wipe_free(&try);

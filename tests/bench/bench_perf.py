@@ -31,6 +31,10 @@ DESCRIPTION
 	directory, a disk file system here as /var/lib/smimegw is); "peak/msg"
 	is (RSS + memfd) / message size.
 
+	For CBC inbound, a second row decrypts what `openssl cms -encrypt
+	-stream` writes (as OpenSSL, NSS and gpgsm send it: BER with
+	indefinite lengths, the ciphertext in chunks) instead of our DER.
+
 	For CBC outbound, a second row sets the filter beside a shell
 	filter around `openssl smime -encrypt` piped into the same sendmail
 	stand-in (what a gateway without smimegw would run).
@@ -256,6 +260,24 @@ def main():
                                   capture_output=True).returncode != 0:
                     sys.exit("bench: openssl cannot decrypt our copy")
                 os.unlink(enc)
+                if cipher == "aes256-cbc":
+                    # what OpenSSL, NSS and gpgsm send: BER, indefinite
+                    # lengths, the ciphertext in chunks
+                    ber = os.path.join(work, "ber-%s.eml" % s)
+                    subprocess.run(["openssl", "cms", "-encrypt", "-stream",
+                                    ossl, "-in", msg, "-out", ber,
+                                    os.path.join(work, "b", "gw-b.pem")],
+                                   check=True)
+                    chown_tree(work)
+                    ours = measure([filt, "-c", conf] + out_args, ber, runs,
+                                   os.path.join(work, "b", "memfd"))
+                    theirs = measure(["openssl", "cms", "-decrypt", "-in",
+                                      ber, "-inkey", os.path.join(
+                                          work, "b", "gw-b.key"), "-recip",
+                                      os.path.join(work, "b", "gw-b.pem"),
+                                      "-out", "/dev/null"], "/dev/null", runs)
+                    fmt_row("%s in  cbc, BER" % s, size, ours, theirs)
+                    os.unlink(ber)
             # what the stand-in itself adds to the filter's figures: run
             # alone (without setpriv) on a regular file of the message, as
             # on the memfd
