@@ -129,6 +129,19 @@ void	sg_mime_free(sg_mime *m);
 
 sg_mime_kind sg_mime_classify(sg_mime *m);
 
+/*
+ * sg_mime_plain_top - true when the top-level Content-Type shows, without
+ * GMime, a message that holds no S/MIME at its top level: no such field
+ * (text/plain), or "type/subtype" between optional blanks and before ";"
+ * or the end, with type text, image, audio or video, or multipart with
+ * subtype alternative, related or report (one such field only: GMime
+ * reads the last of several). Then sg_mime_classify() is
+ * SG_MIME_OTHER, sg_mime_footed_envelope() false and sg_mimesig_find()
+ * finds nothing, and none of them loads GMime; any other form, GMime
+ * decides.
+ */
+bool	sg_mime_plain_top(const sg_mime *m);
+
 /* sg_mime_smime_body - decoded body of the top-level part into out */
 sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out);
 

@@ -167,9 +167,9 @@ sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig)
 	sg_status st = sg_status_ok();
 
 	sig->kind = SG_MIMESIG_NONE;
-	sg_mime_init();
-	if (!sg_mime_header(m, "Content-Type", &value))
+	if (sg_mime_plain_top(m) || !sg_mime_header(m, "Content-Type", &value))
 		goto cleanup;
+	sg_mime_init();
 	ct = g_mime_content_type_parse(NULL, (const char *) value.data);
 	if (ct == NULL)
 		goto cleanup;

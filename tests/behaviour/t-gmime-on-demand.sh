@@ -17,10 +17,13 @@
 #	- the same with a From: only GMime reads (a quoted display name):
 #	  GMime is loaded, and the copy is signed all the same;
 #	- that first copy at gateway B: GMime is loaded, the signature
-#	  passes (smime=pass), the text is the original's.
+#	  passes (smime=pass), the text is the original's;
+#	- plain inbound mail at B (text/plain, and multipart/alternative):
+#	  GMime is not loaded, and the message is delivered as it came.
 #	Then, as root, in a private mount namespace where GMime's shared
 #	object is /dev/null (a broken installation):
-#	- the outbound message is still signed, encrypted and sent;
+#	- the outbound message is still signed, encrypted and sent, and plain
+#	  inbound mail delivered;
 #	- the inbound copy defers: exit 75, one 4.x.x line, no sendmail
 #	  call, and the log says that GMime cannot be loaded.
 # DIAGNOSTICS
@@ -115,6 +118,23 @@ mailtool leaves "$in" "$S/unar.eml" >/dev/null 2>"$S/leaves.err" ||
 	fail "inbound: the parts differ from the original: $(cat "$S/leaves.err")"
 ok "inbound: smime=pass, the original text delivered"
 
+# --- inbound plain mail: no GMime -----------------------------------------------
+plain=$S/plain-in.eml
+printf '%s\n' 'From: Carol <carol@c.example>' 'To: bob@b.example' 'Subject: plain' \
+	'MIME-Version: 1.0' 'Content-Type: text/plain; charset=utf-8' '' 'Hello Bob.' >"$plain"
+printf '%s\n' 'From: Carol <carol@c.example>' 'To: bob@b.example' 'Subject: html' \
+	'MIME-Version: 1.0' 'Content-Type: multipart/alternative; boundary="b1"' '' \
+	'--b1' 'Content-Type: text/plain' '' 'Hello Bob.' '--b1' \
+	'Content-Type: text/html' '' '<p>Hello Bob.</p>' '--b1--' >"$S/alt-in.eml"
+for f in "$plain" "$S/alt-in.eml"; do
+	reset b
+	traced b -q BEHG0006 -f carol@c.example -- bob@b.example <"$f"
+	expect b 0 - 1 "inbound plain $(basename "$f")"
+	loaded 0 "inbound plain $(basename "$f")"
+	cmp -s "$f" "$(cap b 1)/msg" || fail "inbound plain $(basename "$f"): not delivered as it came"
+	ok "inbound plain $(basename "$f"): delivered as it came"
+done
+
 # --- a broken installation: GMime cannot be loaded ----------------------------------
 if [ "$lazy" = 0 ]; then
 	finish
@@ -154,6 +174,10 @@ reset b
 broken a -q BEHG0004 -f alice@a.example -- bob@b.example <"$in"
 expect a 0 - 1 "outbound without a loadable GMime"
 signed_copy a 1 "outbound without a loadable GMime"
+
+broken b -q BEHG0007 -f carol@c.example -- bob@b.example <"$plain"
+expect b 0 - 1 "plain inbound without a loadable GMime"
+reset b
 
 broken b -q BEHG0005 -f alice@a.example -- bob@b.example <"$S/a2b.eml"
 expect b 75 4. 0 "inbound without a loadable GMime"

@@ -17,7 +17,12 @@
  *	the gateway must never send something that is not the S/MIME
  *	message it meant to send. A From: value that
  *	sg_mime_address_simple() reads without GMime yields the address
- *	GMime's own parse yields (the address decides whether we sign).
+ *	GMime's own parse yields (the address decides whether we sign); and
+ *	a top level that sg_mime_plain_top() calls plain without GMime is,
+ *	in GMime's parse of the same header block (ours, which ends where
+ *	Postfix ends it: GMime reads on past a line that is not a field),
+ *	neither application nor multipart/mixed nor multipart/signed: what
+ *	could be or hold S/MIME.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -106,6 +111,43 @@ cleanup:
 	sg_buf_free(&value);
 }
 
+/* fuzz_mime_check_plain - a plain top level is one GMime sees as plain */
+static void fuzz_mime_check_plain(const sg_mime *m, const uint8_t *data,
+				  size_t size)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *gm;
+	GMimeObject *top;
+	GMimeContentType *ct;
+
+	sg_buf	head = SG_BUF_INIT;
+
+	if (!sg_mime_plain_top(m))
+		return;
+	sg_buf_append(&head, data, sg_mime_raw_header_len(data, size));
+	sg_buf_append(&head, "\n", 1);
+	sg_mime_init();
+	stream = g_mime_stream_mem_new_with_buffer((const char *) head.data,
+						   head.len);
+	parser = g_mime_parser_new_with_stream(stream);
+	gm = g_mime_parser_construct_message(parser, NULL);
+	if (gm && (top = g_mime_message_get_mime_part(gm)) != NULL) {
+		ct = g_mime_object_get_content_type(top);
+		if (g_mime_content_type_is_type(ct, "application", "*")
+		    || g_mime_content_type_is_type(ct, "multipart", "mixed")
+		    || g_mime_content_type_is_type(ct, "multipart", "signed"))
+			sg_fuzz_die("plain without GMime, but GMime reads %s/%s",
+				    g_mime_content_type_get_media_type(ct),
+				    g_mime_content_type_get_media_subtype(ct));
+	}
+	if (gm)
+		g_object_unref(gm);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	sg_buf_free(&head);
+}
+
 /* LLVMFuzzerTestOneInput - run one message through every sg_mime call */
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -138,6 +180,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void) sg_mime_classify(m);
 	fuzz_mime_check_from(m);
+	fuzz_mime_check_plain(m, data, size);
 	(void) sg_mime_smime_body(m, &body);
 	sg_mime_entity(m, &entity);
 	for (auth = 0; auth < 2; auth++) {

@@ -823,6 +823,99 @@ static void test_address_simple_like_gmime(void)
 	SG_CHECK(simple && strcmp(buf, "alice@a") == 0);
 }
 
+/* gmime_holds_smime - could GMime's top level be S/MIME, or hold it? */
+static bool gmime_holds_smime(const char *msg)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *gm;
+	GMimeObject *top;
+	GMimeContentType *ct;
+	bool	may = true;
+
+	sg_mime_init();
+	stream = g_mime_stream_mem_new_with_buffer(msg, strlen(msg));
+	parser = g_mime_parser_new_with_stream(stream);
+	gm = g_mime_parser_construct_message(parser, NULL);
+	if (gm && (top = g_mime_message_get_mime_part(gm)) != NULL) {
+		ct = g_mime_object_get_content_type(top);
+		may = g_mime_content_type_is_type(ct, "application", "*")
+			|| g_mime_content_type_is_type(ct, "multipart", "mixed")
+			|| g_mime_content_type_is_type(ct, "multipart", "signed");
+	}
+	if (gm)
+		g_object_unref(gm);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return may;
+}
+
+/*
+ * sg_mime_plain_top: the plain forms of a top level that holds no S/MIME
+ * are told without GMime, and GMime agrees; every other form is GMime's
+ */
+static void test_plain_top_like_gmime(void)
+{
+	static const struct {
+		const char *ct;		/* NULL: no Content-Type field */
+		bool	plain;
+	} cases[] = {
+		{NULL, true},
+		{"text/plain", true},
+		{"text/plain; charset=utf-8", true},
+		{"  TEXT/HTML ;charset=\"utf-8\"", true},
+		{"text/plain\t", true},
+		{"image/png; name=x.png", true},
+		{"multipart/alternative; boundary=b", true},
+		{"multipart/related; boundary=b", true},
+		{"multipart/report; report-type=delivery-status; boundary=b", true},
+		{"Multipart/Alternative; boundary=b", true},
+		/* S/MIME, or what may hold it, or a form only GMime reads */
+		{"application/pkcs7-mime; smime-type=enveloped-data", false},
+		{"application/octet-stream", false},
+		{"multipart/mixed; boundary=b", false},
+		{"multipart/signed; protocol=\"application/pkcs7-signature\"; "
+		 "boundary=b", false},
+		{"multipart/digest; boundary=b", false},
+		{"message/rfc822", false},
+		{"text", false},
+		{"text/", false},
+		{"/plain", false},
+		{"text/plain (comment)", false},
+		{"text (x) /plain", false},
+		{"text /plain", false},
+		{"text/plain application/pkcs7-mime", false},
+		{"(comment) text/plain", false},
+		{"", false},
+		{"text/pl\xc3\xa4" "in", false},
+		/* two fields: GMime takes the last */
+		{"text/plain\nContent-Type: application/pkcs7-mime", false},
+		{"text/plain\nContent-type: text/plain", false},
+	};
+	char	msg[512];
+	size_t	i;
+	sg_mime *m;
+	sg_status st;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(msg, sizeof(msg), "From: a@a.example\n%s%s%sSubject: "
+			 "x\n\nbody\n", cases[i].ct ? "Content-Type: " : "",
+			 cases[i].ct ? cases[i].ct : "", cases[i].ct ? "\n" : "");
+		st = sg_mime_parse((const uint8_t *) msg, strlen(msg), &m);
+		SG_CHECK_MSG(sg_status_is_ok(&st), "case %zu: %s", i, st.text);
+		if (!sg_status_is_ok(&st))
+			continue;
+		SG_CHECK_MSG(sg_mime_plain_top(m) == cases[i].plain,
+			     "'%s': %d", cases[i].ct ? cases[i].ct : "(none)",
+			     !cases[i].plain);
+		if (cases[i].plain)
+			SG_CHECK_MSG(!gmime_holds_smime(msg), "'%s': GMime "
+				     "reads a type that may hold S/MIME",
+				     cases[i].ct ? cases[i].ct : "(none)");
+		sg_mime_free(m);
+	}
+}
+
 int	main(void)
 {
 	sg_testkit_make("gw", true, 2048, &gw);
@@ -840,5 +933,6 @@ int	main(void)
 	SG_RUN(test_entity_reader_matches_entity);
 	SG_RUN(test_large_envelope_body);
 	SG_RUN(test_address_simple_like_gmime);
+	SG_RUN(test_plain_top_like_gmime);
 	return sg_test_done();
 }
