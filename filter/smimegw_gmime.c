@@ -55,25 +55,25 @@ static void *smimegw_gmime_sym(const char *name)
 	return fn;
 }
 
+/* fn: name's own function, looked up at the first call */
+#define SG_LAZY_FN(name) \
+	static __typeof__(name) *fn; \
+	if (fn == NULL) { \
+		void *p = smimegw_gmime_sym(#name); \
+		memcpy(&fn, &p, sizeof(fn)); \
+	}
+
 /* A function with a result, and one without. */
 #define SG_LAZY(ret, name, params, args) \
 	ret name params \
 	{ \
-		static __typeof__(name) *fn; \
-		if (fn == NULL) { \
-			void *p = smimegw_gmime_sym(#name); \
-			memcpy(&fn, &p, sizeof(fn)); \
-		} \
+		SG_LAZY_FN(name) \
 		return fn args; \
 	}
 #define SG_LAZY_VOID(name, params, args) \
 	void name params \
 	{ \
-		static __typeof__(name) *fn; \
-		if (fn == NULL) { \
-			void *p = smimegw_gmime_sym(#name); \
-			memcpy(&fn, &p, sizeof(fn)); \
-		} \
+		SG_LAZY_FN(name) \
 		fn args; \
 	}
 
