@@ -34,6 +34,8 @@ void	sg_b64_update(sg_b64 *b, const uint8_t *in, size_t len, sg_buf *out)
 {
 	size_t	n;
 
+	if (len == 0)
+		return;
 	if (b->nheld > 0) {
 		n = SG_B64_LINE_IN - b->nheld;
 		if (n > len)

@@ -111,6 +111,8 @@ static void test_reuse(void)
 	sg_b64	enc;
 
 	sg_b64_init(&enc, false);
+	sg_b64_update(&enc, NULL, 0, &a);	/* nothing, not even a line */
+	SG_CHECK(a.len == 0);
 	sg_b64_update(&enc, (const uint8_t *) "fo", 2, &a);
 	sg_b64_final(&enc, &a);
 	sg_b64_update(&enc, (const uint8_t *) "foobar", 6, &b);
