@@ -146,6 +146,12 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 need_cmd unshare ldconfig
+if ! unshare -m -- true 2>/dev/null; then
+	echo "  (no mount namespace here (unshare -m refused): the broken-installation"
+	echo "   checks need one)"
+	finish
+	exit 0
+fi
 lib=$(ldconfig -p | awk '$1 == "libgmime-3.0.so.0" && !n { print $NF; n = 1 }')
 [ -n "$lib" ] || fail "ldconfig does not know libgmime-3.0.so.0"
 lib=$(readlink -f "$lib")
