@@ -1204,7 +1204,7 @@ sg_status sg_cms_decrypt_buf(const sg_keyring *kr, sg_buf *buf,
 	sg_buf	skel = SG_BUF_INIT, ct = SG_BUF_INIT;
 	sg_buf	try = SG_BUF_INIT;
 	sg_cms_loc loc;
-	size_t	used, i, w, plain_len = 0;
+	size_t	in_len = buf->len, used, i, w, plain_len = 0;
 	char	path[160];
 	sg_status st;
 	bool	ok = false;
@@ -1217,11 +1217,10 @@ sg_status sg_cms_decrypt_buf(const sg_keyring *kr, sg_buf *buf,
 	 * follows it (zero padding, a footer a relay appended to the base64
 	 * and decoded with it) is not part of it and is only counted.
 	 */
-	i = buf->len;
 	st = sg_ber_definite_buf(buf, &used);	/* in place: no second copy */
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
-	info->trailing = i - used;
+	info->trailing = in_len - used;
 
 	if (sg_cms_locate(buf->data, buf->len, &loc)) {
 		/* the structure without the ciphertext; that, in place */

@@ -343,60 +343,6 @@ static sg_cms_kind sg_mime_peek_part(GMimePart *part)
 	return kind;
 }
 
-/* sg_mime_mime_token - length of an RFC 2045 token at p */
-static size_t sg_mime_mime_token(const char *p)
-{
-	size_t	n = 0;
-
-	while (p[n] > 0x20 && p[n] < 0x7f
-	       && strchr("()<>@,;:\\\"/[]?=", p[n]) == NULL)
-		n++;
-	return n;
-}
-
-/* sg_mime_is - the n bytes at p are want, in any case */
-static bool sg_mime_is(const char *p, size_t n, const char *want)
-{
-	return n == strlen(want) && strncasecmp(p, want, n) == 0;
-}
-
-/* sg_mime_plain_top - a top level that holds no S/MIME, without GMime */
-bool	sg_mime_plain_top(const sg_mime *m)
-{
-	sg_buf	value = SG_BUF_INIT;
-	const char *p, *type, *sub;
-	size_t	tn, sn, i, n = 0;
-	bool	plain = false;
-
-	for (i = 0; i < m->nfields; i++)
-		n += sg_mime_field_is(m, &m->fields[i], "Content-Type");
-	if (n == 0)
-		return true;		/* text/plain (RFC 2045 5.2) */
-	if (n > 1)
-		return false;		/* GMime reads the last one */
-	(void) sg_mime_header(m, "Content-Type", &value);
-	p = value.len ? (const char *) value.data : "";
-	type = p + strspn(p, " \t");
-	tn = sg_mime_mime_token(type);
-	if (tn == 0 || type[tn] != '/')
-		goto cleanup;
-	sub = type + tn + 1;
-	sn = sg_mime_mime_token(sub);
-	p = sub + sn;
-	p += strspn(p, " \t");
-	if (sn == 0 || (*p != ';' && *p != '\0'))
-		goto cleanup;
-	plain = sg_mime_is(type, tn, "text") || sg_mime_is(type, tn, "image")
-		|| sg_mime_is(type, tn, "audio") || sg_mime_is(type, tn, "video")
-		|| (sg_mime_is(type, tn, "multipart")
-		    && (sg_mime_is(sub, sn, "alternative")
-			|| sg_mime_is(sub, sn, "related")
-			|| sg_mime_is(sub, sn, "report")));
-cleanup:
-	sg_buf_free(&value);
-	return plain;
-}
-
 /*
  * sg_mime_classify - ENCRYPTED when the top level declares enveloped or
  * authEnveloped S/MIME (fail closed even if the body is broken), or when
@@ -930,6 +876,64 @@ bool	sg_mime_header(const sg_mime *m, const char *name, sg_buf *value)
 		}
 	}
 	return false;
+}
+
+/* sg_mime_mime_token - length of an RFC 2045 token at p */
+static size_t sg_mime_mime_token(const char *p)
+{
+	size_t	n = 0;
+
+	while (p[n] > 0x20 && p[n] < 0x7f
+	       && strchr("()<>@,;:\\\"/[]?=", p[n]) == NULL)
+		n++;
+	return n;
+}
+
+/* sg_mime_is - the n bytes at p are want, in any case */
+static bool sg_mime_is(const char *p, size_t n, const char *want)
+{
+	return n == strlen(want) && strncasecmp(p, want, n) == 0;
+}
+
+/* sg_mime_plain_top - a top level that holds no S/MIME, without GMime */
+bool	sg_mime_plain_top(const sg_mime *m)
+{
+	sg_buf	value = SG_BUF_INIT;
+	const sg_mime_field *ct = NULL;
+	const char *p, *type, *sub;
+	size_t	tn, sn, i;
+	bool	plain = false;
+
+	for (i = 0; i < m->nfields; i++) {
+		if (!sg_mime_field_is(m, &m->fields[i], "Content-Type"))
+			continue;
+		if (ct != NULL)
+			return false;	/* GMime reads the last one */
+		ct = &m->fields[i];
+	}
+	if (ct == NULL)
+		return true;		/* text/plain (RFC 2045 5.2) */
+	sg_mime_unfold(m->data, ct, &value);
+	p = value.len ? (const char *) value.data : "";
+	type = p + strspn(p, " \t");
+	tn = sg_mime_mime_token(type);
+	if (tn == 0 || type[tn] != '/')
+		goto cleanup;
+	sub = type + tn + 1;
+	sn = sg_mime_mime_token(sub);
+	p = sub + sn;
+	p += strspn(p, " \t");
+	if (sn == 0 || (*p != ';' && *p != '\0'))
+		goto cleanup;
+	plain = sg_mime_is(type, tn, "text") || sg_mime_is(type, tn, "image")
+		|| sg_mime_is(type, tn, "audio") || sg_mime_is(type, tn, "video")
+		|| (sg_mime_is(type, tn, "multipart")
+		    && (sg_mime_is(sub, sn, "alternative")
+			|| sg_mime_is(sub, sn, "related")
+			|| sg_mime_is(sub, sn, "report")));
+cleanup:
+	sg_buf_free(&value);
+	return plain;
 }
 
 /* sg_mime_body - the raw bytes after the header block */

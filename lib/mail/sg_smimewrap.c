@@ -59,7 +59,7 @@ sg_status sg_smimewrap_encrypt_source(const sg_mime *m,
 				      sg_cms_source source, void *sctx,
 				      sg_cms_sink sink, void *ctx)
 {
-	sg_smimewrap_b64 b = {sink, ctx, {{0}, 0, false}, SG_BUF_INIT};
+	sg_smimewrap_b64 b = {.sink = sink, .ctx = ctx, .out = SG_BUF_INIT};
 	sg_buf	head = SG_BUF_INIT;
 	sg_status st;
 
