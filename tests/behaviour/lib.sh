@@ -178,7 +178,10 @@ EOF
 	own "$d/sendmail"
 }
 
-# as_filter_user CMD... - run CMD as the filter's user, minimal environment
+# as_filter_user CMD... - run CMD as the filter's user, minimal environment;
+#	FILTER_PREFIX (an array, empty by default) is run first, as the caller,
+#	with the rest as its arguments (a namespace, say)
+FILTER_PREFIX=()
 as_filter_user() {
 	local env=(env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C)
 	local v
@@ -186,9 +189,10 @@ as_filter_user() {
 		[ -n "${!v:-}" ] && env+=("$v=${!v}")
 	done
 	if [ "$(id -u)" = 0 ]; then
-		setpriv --reuid=$FILTER_UID --regid=$FILTER_UID --clear-groups -- "${env[@]}" "$@"
+		"${FILTER_PREFIX[@]}" setpriv --reuid=$FILTER_UID --regid=$FILTER_UID \
+			--clear-groups -- "${env[@]}" "$@"
 	else
-		"${env[@]}" "$@"
+		"${FILTER_PREFIX[@]}" "${env[@]}" "$@"
 	fi
 }
 

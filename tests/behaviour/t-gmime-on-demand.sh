@@ -156,23 +156,13 @@ lib=$(ldconfig -p | awk '$1 == "libgmime-3.0.so.0" && !n { print $NF; n = 1 }')
 [ -n "$lib" ] || fail "ldconfig does not know libgmime-3.0.so.0"
 lib=$(readlink -f "$lib")
 
-# broken NAME ARG... - run_filter with GMime's file replaced by /dev/null
+# broken NAME ARG... - run_filter in a private mount namespace where
+#	GMime's file is /dev/null
 broken() {
-	local saved=${SMIMEGW_WRAPPER:-}
-	SMIMEGW_WRAPPER="$saved"
-	RC=0
-	local wrapper=()
-	[ -n "$saved" ] && read -ra wrapper <<<"$saved"
-	local name=$1
-	shift
-	unshare -m -- sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
-		setpriv --reuid="$FILTER_UID" --regid="$FILTER_UID" --clear-groups -- \
-		env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C \
-		${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
-		${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
-		"${wrapper[@]}" "$SMIMEGW" -c "$(conf "$name")" "$@" \
-		>"$S/out" 2>"$S/err" || RC=$?
-	no_sanitizer "broken $*"
+	FILTER_PREFIX=(unshare -m -- sh -c \
+		'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib")
+	run_filter "$@"
+	FILTER_PREFIX=()
 }
 
 reset a
