@@ -115,6 +115,10 @@ static sg_status sg_ber_header(const uint8_t *p, size_t avail, sg_ber_hdr *h)
 					       "BER length is too large");
 			h->len = (h->len << 8) | p[i + 1 + k];
 		}
+		/* SIZE_MAX is our mark for "indefinite": never a length */
+		if (h->len == SG_BER_INDEFINITE)
+			return sg_status_make(SG_REJECT,
+					      "BER length is too large");
 		h->hdr_len = i + 1 + n;
 	}
 	if (h->len != SG_BER_INDEFINITE && h->len > avail - h->hdr_len)

@@ -208,6 +208,11 @@ static void test_malformed(void)
 		8, 9};
 	static const uint8_t bad_tag[] = {0x1f, 0x81, 0x81, 0x81, 0x81, 0x81,
 		0x81, 0x01, 0x00};
+	/* eight 0xff octets: SIZE_MAX, not a length and not "indefinite" */
+	static const uint8_t len_max_prim[] = {0x04, 0x88, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0x00};
+	static const uint8_t len_max_cons[] = {0x30, 0x88, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x01, 0x00, 0x00, 0x00};
 	uint8_t	deep[2 * (SG_BER_MAX_DEPTH + 2) + 2 * (SG_BER_MAX_DEPTH + 2)];
 	size_t	i;
 
@@ -217,6 +222,8 @@ static void test_malformed(void)
 	expect_error(prim_indef, sizeof(prim_indef));
 	expect_error(len_overflow, sizeof(len_overflow));
 	expect_error(bad_tag, sizeof(bad_tag));
+	expect_error(len_max_prim, sizeof(len_max_prim));
+	expect_error(len_max_cons, sizeof(len_max_cons));
 	for (i = 0; i < SG_BER_MAX_DEPTH + 2; i++) {
 		deep[2 * i] = 0x30;
 		deep[2 * i + 1] = 0x80;
