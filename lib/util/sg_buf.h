@@ -15,10 +15,20 @@
  *	costs O(N) in total. The data is always followed by one NUL byte that
  *	is not counted in len, so text can be handed to string functions.
  *	sg_buf_wipe_free() is for buffers that held secrets or plaintext.
+ *
+ *	A buffer made a memory file (sg_buf_memfile(), before its first
+ *	byte) keeps its bytes in an anonymous memory file (memfd: RAM or
+ *	swap, never a file system) mapped shared into our memory, so that
+ *	the file itself can later be handed to another program (sendmail's
+ *	standard input, sg_reinject_buf()) instead of a copy of it. Every
+ *	function below works on it as on any buffer; its pages are our
+ *	memory as much as malloc's are (shared RSS). Once sealed it is
+ *	read-only for good: any change aborts; it can be read and freed.
  */
 #ifndef SG_BUF_H
 #define SG_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,9 +43,13 @@ typedef struct sg_buf {
 				 * capacity, whose untouched pages would
 				 * otherwise become resident just to be
 				 * cleared */
+	int	memfd;		/* the memory file's descriptor + 1; 0 (as
+				 * SG_BUF_INIT has it): malloc'd bytes */
+	int	sealed;		/* 1 once sealed; -errno when sealing failed
+				 * (then the buffer can only be freed) */
 } sg_buf;
 
-#define SG_BUF_INIT { NULL, 0, 0, 0 }
+#define SG_BUF_INIT { NULL, 0, 0, 0, 0, 0 }
 
 /* sg_buf_reserve - make room for extra more bytes (plus the NUL) */
 void	sg_buf_reserve(sg_buf *buf, size_t extra);
@@ -68,10 +82,16 @@ void	sg_buf_set_len(sg_buf *buf, size_t len);
 /* sg_buf_reset - forget the contents, keep the memory */
 void	sg_buf_reset(sg_buf *buf);
 
-/* sg_buf_free - release the memory */
+/*
+ * sg_buf_free - release the memory (a memory file is unmapped and closed);
+ * the buffer is SG_BUF_INIT again
+ */
 void	sg_buf_free(sg_buf *buf);
 
-/* sg_buf_wipe_free - clear the whole allocation, then release it */
+/*
+ * sg_buf_wipe_free - clear every byte ever written, then release it; a
+ * sealed memory file cannot be cleared and is only released
+ */
 void	sg_buf_wipe_free(sg_buf *buf);
 
 /* sg_buf_read_fd - append everything readable from fd until EOF */
@@ -89,5 +109,29 @@ sg_status sg_buf_read_private(sg_buf *buf, const char *path, const char *what,
 
 /* sg_buf_read_file - append a whole file; TEMPFAIL when it can't be read */
 sg_status sg_buf_read_file(sg_buf *buf, const char *path, size_t max_len);
+
+/*
+ * sg_buf_memfile - an empty buffer (SG_BUF_INIT, nothing allocated) keeps
+ * its bytes in an anonymous memory file from now on; SG_TEMPFAIL when the
+ * file cannot be made. Its descriptor is close-on-exec and above 2. A
+ * buffer that is not empty aborts. Growth that the file cannot follow
+ * ends the process with status 75, as running out of memory does.
+ */
+sg_status sg_buf_memfile(sg_buf *buf);
+
+/* sg_buf_is_memfile - are the bytes in a memory file? */
+bool	sg_buf_is_memfile(const sg_buf *buf);
+
+/*
+ * sg_buf_memfile_seal - the bytes are final: the file is cut to len bytes
+ * and sealed against any change (F_SEAL_SHRINK|GROW|WRITE|SEAL), the buffer
+ * becomes read-only (data stays at the same address; data[len] still reads
+ * as NUL); returns the file's descriptor, owned by buf, or -1 with errno
+ * set (also on a buffer that is not a memory file), after which the buffer
+ * can only be freed. Calling it again returns the same descriptor (or -1
+ * again). Any later change to the buffer aborts. The descriptor's offset
+ * is the caller's to use (sg_reinject_buf() rewinds it).
+ */
+int	sg_buf_memfile_seal(sg_buf *buf);
 
 #endif

@@ -17,9 +17,7 @@
 #define EX_TEMPFAIL_CODE 75
 
 /* sg_out_of_memory - give up on this message; Postfix will retry */
-static void sg_out_of_memory(size_t size) __attribute__((noreturn));
-
-static void sg_out_of_memory(size_t size)
+void	sg_out_of_memory(size_t size)
 {
 	static const char msg[] = "4.3.0 smimegw: out of memory\n";
 

@@ -24,6 +24,13 @@ void   *sg_realloc(void *ptr, size_t size);
 char   *sg_strdup(const char *str);
 void   *sg_memdup(const void *ptr, size_t size);
 
+/*
+ * sg_out_of_memory - what sg_malloc() does when there is none: one line
+ * on standard output, one on syslog, exit 75 (for memory got otherwise,
+ * e.g. a memory file that cannot grow)
+ */
+void	sg_out_of_memory(size_t size) __attribute__((noreturn));
+
 /* sg_wipe - clear memory that held a secret */
 void	sg_wipe(void *ptr, size_t size);
 
