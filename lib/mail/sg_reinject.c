@@ -4,7 +4,8 @@
  * SUMMARY
  *	hand a message back to Postfix through sendmail(1)
  * DESCRIPTION
- *	The message goes into a sealed memfd before fork(), so sendmail's
+ *	The message goes into a sealed memfd before fork() (or is in one
+ *	already: a memory-file buffer, sealed in place), so sendmail's
  *	standard input is complete before sendmail starts: no pipe whose
  *	writer can die half-way and hand sendmail -i an early end of input
  *	(it would queue a truncated copy). After sendmail exits, the shared
@@ -308,6 +309,25 @@ sg_status sg_reinject(const char *sendmail, const char *sender,
 	st = sg_reinject_run(sendmail, sender, rcpts, nrcpts, in, len);
 	(void) close(in);
 	return st;
+}
+
+/*
+ * sg_reinject_buf - sg_reinject() of a buffer; a memory-file buffer is
+ * sealed and its own descriptor (the buffer's, left open) is sendmail's
+ * standard input, rewound for each copy
+ */
+sg_status sg_reinject_buf(const char *sendmail, const char *sender,
+			  char *const *rcpts, size_t nrcpts, sg_buf *buf)
+{
+	int	in;
+
+	if (!sg_buf_is_memfile(buf))
+		return sg_reinject(sendmail, sender, rcpts, nrcpts, buf->data
+				   ? buf->data : (const uint8_t *) "", buf->len);
+	if ((in = sg_buf_memfile_seal(buf)) < 0)
+		return sg_status_make(SG_TEMPFAIL, "cannot seal the message "
+				      "for sendmail: %s", strerror(errno));
+	return sg_reinject_run(sendmail, sender, rcpts, nrcpts, in, buf->len);
 }
 
  /*

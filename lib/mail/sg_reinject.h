@@ -7,6 +7,7 @@
  *	#include "sg_reinject.h"
  *
  *	st = sg_reinject(cfg->sendmail, sender, rcpts, nrcpts, data, len);
+ *	st = sg_reinject_buf(cfg->sendmail, sender, rcpts, nrcpts, &buf);
  *	sg_reinject_abort();		(from a signal handler)
  *
  *	sg_reinject_spool *sp;
@@ -37,7 +38,10 @@
  *	writer died before the end).
  *
  *	The message bytes are written as given (callers pass LF line ends).
- *	While it runs the message is held twice in memory.
+ *	While it runs the message is held twice in memory, except with
+ *	sg_reinject_buf() of a memory-file buffer (sg_buf_memfile()): that
+ *	buffer's own file, sealed, is sendmail's standard input, and the
+ *	message exists once.
  *
  *	A spool is such a file filled piece by piece (an encrypted
  *	copy written while it is encrypted, sg_cms_encrypt_stream()), so the
@@ -75,11 +79,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sg_buf.h"
 #include "sg_status.h"
 
 sg_status sg_reinject(const char *sendmail, const char *sender,
 		      char *const *rcpts, size_t nrcpts,
 		      const uint8_t *data, size_t len);
+
+/*
+ * sg_reinject_buf - sg_reinject() of buf's bytes; a memory-file buffer
+ * (sg_buf_memfile) is sealed and is itself sendmail's standard input (no
+ * second copy); may be repeated for several copies of one buffer. The
+ * buffer stays the caller's (and its descriptor open): once sealed it can
+ * be read and freed, never changed. SG_TEMPFAIL when it cannot be sealed.
+ */
+sg_status sg_reinject_buf(const char *sendmail, const char *sender,
+			  char *const *rcpts, size_t nrcpts, sg_buf *buf);
 
 /*
  * sg_reinject_abort - kill the running sendmail, and every process it

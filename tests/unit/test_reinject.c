@@ -596,6 +596,95 @@ static void test_spool_write_failure_is_tempfail(void)
 	(void) rmdir(dir);
 }
 
+/* memfds - our descriptors that are memory files, and the last one seen */
+static int memfds(int *last)
+{
+	char	path[300], link[300];
+	DIR    *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	ssize_t	n;
+	int	count = 0;
+
+	SG_CHECK(d != NULL);
+	while (d && (e = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (strncmp(link, "/memfd:", 7) == 0
+		    && atoi(e->d_name) != dirfd(d)) {
+			count++;
+			*last = atoi(e->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	return count;
+}
+
+/*
+ * A memory-file buffer is sealed and is itself sendmail's standard input
+ * (the same file, not a copy of it), once for each copy, each read from
+ * offset 0 and whole; no memory file but the buffer's own is left open,
+ * and that one until the buffer is freed. A plain buffer goes through a
+ * copy of its own, as with sg_reinject().
+ */
+static void test_memfile_buffer_twice(void)
+{
+	char	body[1000], ino[64];
+	const char *sm;
+	uint8_t *data = message(BIG - 3);
+	sg_buf	buf = SG_BUF_INIT;
+	struct stat sb;
+	int	before, after, last = -1, fd, copy;
+	sg_status st;
+
+	snprintf(body, sizeof(body),
+		 "d='%s'\n"
+		 "readlink /proc/$$/fd/0 > \"$d/in.link\"\n"
+		 "stat -L -c %%i /proc/$$/fd/0 > \"$d/in.ino\"\n"
+		 "exec cat > \"$d/stdin\"",
+		 sg_testkit_dir());
+	sm = script("buf-sendmail", body);
+	before = memfds(&last);
+	st = sg_buf_memfile(&buf);
+	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
+	/* as the lead's inbound path builds it: body, then header in front */
+	sg_buf_append(&buf, data + 1000, BIG - 3 - 1000);
+	sg_buf_splice(&buf, 0, 0, data, 1000);
+	for (copy = 0; copy < 2; copy++) {
+		st = sg_reinject_buf(sm, "s@a.example", rcpts, 2 - copy, &buf);
+		SG_CHECK_MSG(sg_status_is_ok(&st), "copy %d: %s", copy,
+			     st.text);
+		SG_CHECK_MSG(file_is("stdin", data, BIG - 3), "copy %d is not "
+			     "the buffer", copy);
+		SG_CHECK(file_is("in.link", "/memfd:smimegw-buf (deleted)\n",
+				 29));
+		fd = buf.memfd - 1;
+		SG_CHECK(fstat(fd, &sb) == 0);
+		snprintf(ino, sizeof(ino), "%ju\n", (uintmax_t) sb.st_ino);
+		SG_CHECK_MSG(file_is("in.ino", ino, strlen(ino)), "copy %d: "
+			     "sendmail read another file", copy);
+	}
+	SG_CHECK(buf.len == BIG - 3 && memcmp(buf.data, data, BIG - 3) == 0);
+	after = memfds(&last);
+	SG_CHECK_MSG(after == before + 1 && last == buf.memfd - 1, "%d memory "
+		     "files open before, %d after", before, after);
+	sg_buf_free(&buf);
+	SG_CHECK(memfds(&last) == before);
+
+	/* a plain buffer: a sealed copy of its own, closed afterwards */
+	sg_buf_append(&buf, data, 70000);
+	st = sg_reinject_buf(sm, "s@a.example", rcpts, 1, &buf);
+	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
+	SG_CHECK(file_is("stdin", data, 70000));
+	SG_CHECK(file_is("in.link", "/memfd:smimegw-reinject (deleted)\n",
+			 34));
+	SG_CHECK(!sg_buf_is_memfile(&buf) && memfds(&last) == before);
+	sg_buf_free(&buf);
+	free(data);
+}
+
 int	main(void)
 {
 	int	fd = open("/dev/null", O_RDONLY);
@@ -618,5 +707,6 @@ int	main(void)
 	SG_RUN(test_sendmail_gets_an_empty_signal_mask);
 	SG_RUN(test_spool_in_directory);
 	SG_RUN(test_spool_write_failure_is_tempfail);
+	SG_RUN(test_memfile_buffer_twice);
 	return sg_test_done();
 }
