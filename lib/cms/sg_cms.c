@@ -842,8 +842,14 @@ static sg_status sg_cms_ktri_attempt(asn1_node ci, const char *ktri,
 	return sg_status_ok();
 }
 
-/* sg_cms_find_recipients - collect the RecipientInfos naming our keys */
-static sg_status sg_cms_find_recipients(sg_cms_msg *m, const sg_keyring *kr)
+/*
+ * sg_cms_find_recipients - collect the RecipientInfos naming our keys;
+ * with collect false only say whether one does (info->parsed, recipients
+ * and for_us, nothing tried): the one definition of "names a keyring
+ * certificate" for sg_cms_decrypt and sg_cms_peek_for_us alike
+ */
+static sg_status sg_cms_find_recipients(sg_cms_msg *m, const sg_keyring *kr,
+					bool collect)
 {
 	char	ri[96];
 	char	ktri[112];
@@ -885,7 +891,7 @@ static sg_status sg_cms_find_recipients(sg_cms_msg *m, const sg_keyring *kr)
 				       "KeyTransRecipientInfo version %lu does "
 					      "not match its identifier", version);
 			m->info->for_us = true;
-			if (m->nattempts == SG_CMS_MAX_ATTEMPTS)
+			if (!collect || m->nattempts == SG_CMS_MAX_ATTEMPTS)
 				break;
 			st = sg_cms_ktri_attempt(m->ci, ktri,
 						 &m->attempts[m->nattempts]);
@@ -1019,7 +1025,7 @@ static sg_status sg_cms_parse(sg_cms_msg *m, const sg_keyring *kr,
 			m->aad.data[0] = 0x31;
 		}
 	}
-	return sg_cms_find_recipients(m, kr);
+	return sg_cms_find_recipients(m, kr, true);
 }
 
 /*
@@ -1307,6 +1313,274 @@ sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
 	sg_buf_wipe_free(out);
 	sg_buf_append(out, in, len);
 	return sg_cms_decrypt_buf(kr, out, info);
+}
+
+ /*
+  * A look at the first bytes of a message: is it for us?
+  */
+
+/*
+ * What a look at a prefix says of it: MORE, that these bytes do not
+ * settle it (they end too soon, or take a form that only the whole
+ * decoding settles); BAD, that sg_cms_decrypt parses no completion of
+ * them (sg_ber(3) or sg_cms_peek rejects it, whatever follows). Both are
+ * also the answers of sg_cms_peek_for_us, where 0 also means "complete
+ * RecipientInfos, none of them ours".
+ */
+#define SG_CMS_PEEK_MORE	(-1)
+#define SG_CMS_PEEK_BAD		0
+#define SG_CMS_PEEK_OK		1
+
+#define SG_CMS_PEEK_INDEF	SIZE_MAX
+
+/* One element of the prefix, as far as its header tells. */
+typedef struct sg_cms_tlv {
+	size_t	body;		/* offset of the contents */
+	size_t	len;		/* their length, or SG_CMS_PEEK_INDEF */
+	size_t	limit;		/* definite: its end, else the parent's */
+} sg_cms_tlv;
+
+/*
+ * sg_cms_peek_hdr - the header of the element at pos of in[0, len) that
+ * lies within limit (the end of the nearest definite ancestor, SIZE_MAX
+ * when none is); read as sg_ber(3) reads it, so that BAD means it rejects
+ * the element in every completion of the prefix
+ */
+static int sg_cms_peek_hdr(const uint8_t *in, size_t len, size_t pos,
+			   size_t limit, sg_cms_tlv *t)
+{
+	const size_t end = limit < len ? limit : len;
+	const int past = limit <= len ? SG_CMS_PEEK_BAD : SG_CMS_PEEK_MORE;
+	size_t	i = 1, n, k, v, hdr;
+	bool	constructed;
+
+	if (pos >= end || end - pos < 2)
+		return past;
+	constructed = (in[pos] & 0x20) != 0;
+	if ((in[pos] & 0x1f) == 0x1f) {		/* high tag number form */
+		do {
+			if (i > 5)
+				return SG_CMS_PEEK_BAD;
+			if (i >= end - pos)
+				return past;
+		} while (in[pos + i++] & 0x80);
+	}
+	if (i >= end - pos)
+		return past;
+	if (in[pos + i] < 0x80) {
+		v = in[pos + i];
+		hdr = i + 1;
+	} else if (in[pos + i] == 0x80) {
+		if (!constructed)
+			return SG_CMS_PEEK_BAD;
+		v = SG_CMS_PEEK_INDEF;
+		hdr = i + 1;
+	} else {
+		n = in[pos + i] & 0x7f;
+		if (n > sizeof(size_t) || n == 0x7f)
+			return SG_CMS_PEEK_BAD;
+		if (end - pos - i - 1 < n)
+			return past;
+		for (v = 0, k = 0; k < n; k++) {
+			if (v > (SIZE_MAX >> 8))
+				return SG_CMS_PEEK_BAD;
+			v = (v << 8) | in[pos + i + 1 + k];
+		}
+		/* sg_ber(3) would take this one for an indefinite length */
+		if (v == SIZE_MAX)
+			return SG_CMS_PEEK_MORE;
+		hdr = i + 1 + n;
+	}
+	t->body = pos + hdr;
+	t->len = v;
+	if (v == SG_CMS_PEEK_INDEF) {
+		t->limit = limit;
+	} else if (limit != SIZE_MAX) {
+		if (v > limit - t->body)
+			return SG_CMS_PEEK_BAD;
+		t->limit = t->body + v;
+	} else {
+		/* no definite ancestor: a length too large never ends here */
+		t->limit = v >= SIZE_MAX - t->body ? SIZE_MAX : t->body + v;
+	}
+	return SG_CMS_PEEK_OK;
+}
+
+/*
+ * sg_cms_peek_skip - past the element at *pos (nesting depth as in
+ * sg_ber(3)): definite lengths are taken as they are, indefinite ones
+ * followed to their end-of-contents as sg_ber(3) follows them
+ */
+static int sg_cms_peek_skip(const uint8_t *in, size_t len, size_t *pos,
+			    size_t limit, int depth)
+{
+	sg_cms_tlv t;
+	size_t	avail;
+	int	rc;
+
+	if (depth > SG_BER_MAX_DEPTH)
+		return SG_CMS_PEEK_BAD;
+	rc = sg_cms_peek_hdr(in, len, *pos, limit, &t);
+	if (rc != SG_CMS_PEEK_OK)
+		return rc;
+	if (t.len != SG_CMS_PEEK_INDEF) {
+		if (t.limit > len)
+			return SG_CMS_PEEK_MORE;
+		*pos = t.limit;
+		return SG_CMS_PEEK_OK;
+	}
+	*pos = t.body;
+	for (;;) {
+		avail = (limit < len ? limit : len) - *pos;
+		if (avail >= 2 && in[*pos] == 0 && in[*pos + 1] == 0) {
+			*pos += 2;
+			return SG_CMS_PEEK_OK;
+		}
+		if (*pos == limit)
+			return SG_CMS_PEEK_BAD;	/* no end-of-contents */
+		if (avail < 2 && len < limit)
+			return SG_CMS_PEEK_MORE;
+		rc = sg_cms_peek_skip(in, len, pos, limit, depth + 1);
+		if (rc != SG_CMS_PEEK_OK)
+			return rc;
+	}
+}
+
+/*
+ * sg_cms_peek_enter - the header of the element at pos, which must have
+ * tag want (one octet) and lie before limit; MORE for anything else (the
+ * layout is not the usual one: the whole decoding decides)
+ */
+static int sg_cms_peek_enter(const uint8_t *in, size_t len, size_t pos,
+			     size_t limit, uint8_t want, sg_cms_tlv *t)
+{
+	if (pos >= len || pos >= limit || in[pos] != want)
+		return SG_CMS_PEEK_MORE;
+	return sg_cms_peek_hdr(in, len, pos, limit, t);
+}
+
+/*
+ * sg_cms_peek_match - does a complete RecipientInfos SET name one of our
+ * certificates? It is decoded as sg_cms_decrypt decodes it (sg_ber(3),
+ * then libtasn1 inside a small EnvelopedData of its own) and judged by
+ * sg_cms_find_recipients; MORE when libtasn1 does not take it.
+ */
+static int sg_cms_peek_match(const sg_keyring *kr, const uint8_t *set,
+			     size_t set_len)
+{
+	static const uint8_t oid_env[] = {
+		0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x03,
+	};
+	/* EncryptedContentInfo { data, AlgorithmIdentifier { data } } */
+	static const uint8_t eci[] = {
+		0x30, 0x18,
+		0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+		0x30, 0x0b,
+		0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+	};
+	sg_cms_msg *m = sg_calloc(1, sizeof(*m));
+	sg_cms_info info;
+	sg_buf	def = SG_BUF_INIT, skel = SG_BUF_INIT;
+	const uint8_t *ri = set;
+	size_t	ri_len = set_len, used, ed, c0, ci;
+	uint8_t	h[2 + sizeof(size_t)];
+	sg_status st;
+	int	rc = SG_CMS_PEEK_MORE;
+
+	memset(&info, 0, sizeof(info));
+	m->info = &info;
+	st = sg_ber_definite(set, set_len, &def, &used);
+	if (!sg_status_is_ok(&st) || used != set_len)
+		goto cleanup;
+	if (def.len > 0) {
+		ri = def.data;
+		ri_len = def.len;
+	}
+	ed = 3 + ri_len + sizeof(eci);
+	c0 = sg_cms_der_put_hdr(0x30, ed, h) + ed;
+	ci = sizeof(oid_env) + sg_cms_der_put_hdr(0xa0, c0, h) + c0;
+	sg_buf_append(&skel, h, sg_cms_der_put_hdr(0x30, ci, h));
+	sg_buf_append(&skel, oid_env, sizeof(oid_env));
+	sg_buf_append(&skel, h, sg_cms_der_put_hdr(0xa0, c0, h));
+	sg_buf_append(&skel, h, sg_cms_der_put_hdr(0x30, ed, h));
+	sg_buf_append(&skel, "\x02\x01\x00", 3);
+	sg_buf_append(&skel, ri, ri_len);
+	sg_buf_append(&skel, eci, sizeof(eci));
+	st = sg_asn1_decode("EnvelopedContentInfo", skel.data, skel.len,
+			    &m->ci);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+	(void) sg_cms_find_recipients(m, kr, false);
+	rc = info.for_us ? SG_CMS_PEEK_OK : SG_CMS_PEEK_BAD;
+
+cleanup:
+	asn1_delete_structure(&m->ci);
+	free(m);
+	sg_buf_free(&def);
+	sg_buf_free(&skel);
+	return rc;
+}
+
+/*
+ * sg_cms_peek_for_us - from the first len bytes of a ContentInfo: 1 when
+ * its RecipientInfos are all there and one names a keyring certificate,
+ * 0 when they are all there and none does or it is no (Auth)EnvelopedData,
+ * -1 when the bytes do not tell yet. The walk down to the RecipientInfos
+ * reads only the usual layout (one-octet tags, as every producer writes
+ * them), definite or indefinite; the RecipientInfos themselves are judged
+ * by the same code as in sg_cms_decrypt.
+ */
+int	sg_cms_peek_for_us(const sg_keyring *kr, const uint8_t *in, size_t len)
+{
+	sg_cms_tlv ci, ct, c0, ed, ver;
+	size_t	pos, set;
+	int	rc;
+
+	/* ContentInfo and contentType: as sg_cms_peek sees them */
+	if (len == 0)
+		return SG_CMS_PEEK_MORE;
+	if (in[0] != 0x30)
+		return (in[0] & 0x1f) == 0x1f ? SG_CMS_PEEK_MORE
+			: SG_CMS_PEEK_BAD;
+	if ((rc = sg_cms_peek_hdr(in, len, 0, SIZE_MAX, &ci)) != SG_CMS_PEEK_OK)
+		return rc;
+	pos = ci.body;
+	if (pos >= len)
+		return SG_CMS_PEEK_MORE;
+	if (in[pos] != 0x06)
+		return SG_CMS_PEEK_BAD;
+	if ((rc = sg_cms_peek_hdr(in, len, pos, ci.limit, &ct))
+	    != SG_CMS_PEEK_OK)
+		return rc;
+	if (ct.limit > len)
+		return SG_CMS_PEEK_MORE;
+	if (sg_cms_peek(in, len) == SG_CMS_KIND_UNKNOWN)
+		return SG_CMS_PEEK_BAD;
+
+	/* [0], (Auth)EnvelopedData, version, originatorInfo */
+	if ((rc = sg_cms_peek_enter(in, len, ct.limit, ci.limit, 0xa0, &c0))
+	    != SG_CMS_PEEK_OK
+	    || (rc = sg_cms_peek_enter(in, len, c0.body, c0.limit, 0x30, &ed))
+	    != SG_CMS_PEEK_OK
+	    || (rc = sg_cms_peek_enter(in, len, ed.body, ed.limit, 0x02, &ver))
+	    != SG_CMS_PEEK_OK)
+		return rc;
+	pos = ver.limit;
+	if (pos >= len || pos >= ed.limit)
+		return SG_CMS_PEEK_MORE;
+	if (in[pos] == 0xa0
+	    && (rc = sg_cms_peek_skip(in, len, &pos, ed.limit, 3))
+	    != SG_CMS_PEEK_OK)
+		return rc;
+
+	/* RecipientInfos: the whole SET, or not yet */
+	if (pos >= len || pos >= ed.limit || in[pos] != 0x31)
+		return SG_CMS_PEEK_MORE;
+	set = pos;
+	if ((rc = sg_cms_peek_skip(in, len, &pos, ed.limit, 3))
+	    != SG_CMS_PEEK_OK)
+		return rc;
+	return sg_cms_peek_match(kr, in + set, pos - set);
 }
 
 /* sg_cms_info_text - "cipher=... keytrans=... rid=..." for logs */

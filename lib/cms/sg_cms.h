@@ -14,6 +14,8 @@
  *
  *	sg_cms_info info;
  *	st = sg_cms_decrypt(keyring, input, input_len, &plain, &info);
+ *
+ *	int ours = sg_cms_peek_for_us(keyring, first_bytes, n);
  * DESCRIPTION
  *	sg_cms_encrypt() envelopes content (the exact bytes given, e.g. a
  *	canonical MIME entity) for one or more RSA certificates and appends
@@ -52,6 +54,20 @@
  *	transport, and which keyring entry opened it. info->trailing is the
  *	number of input bytes after the ContentInfo (set once its end was
  *	found, also on failure; 0 otherwise).
+ *
+ *	sg_cms_peek_for_us() answers info->for_us early, from the first
+ *	bytes of a message whose rest has not arrived (a filter that wants
+ *	to know whether it may let go of the raw text): 1 or 0 as soon as
+ *	the whole RecipientInfos SET is within them, -1 before. The promise:
+ *	after 1, sg_cms_decrypt() of any completion of those bytes either
+ *	reports info->parsed && info->for_us or does not parse (parsed is
+ *	false); after 0, it never reports parsed && for_us. -1 promises
+ *	nothing; it is also the answer for a layout other than the usual
+ *	one (multi-octet tags, a missing or unexpected element, a SET that
+ *	libtasn1 does not take), which only the whole decoding settles. The
+ *	RecipientInfos are decoded and matched by the code sg_cms_decrypt()
+ *	uses. It reads no byte at or past len; memory: about twice the
+ *	RecipientInfos; time: linear in the bytes up to their end.
  * SECURITY
  *	RFC 3218: an RSA failure is not distinguishable from a padding or
  *	tag failure: a random key is substituted and the content decryption
@@ -172,6 +188,17 @@ sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
  * checked against len); SG_CMS_KIND_UNKNOWN for anything else.
  */
 sg_cms_kind sg_cms_peek(const uint8_t *in, size_t len);
+
+/*
+ * sg_cms_peek_for_us - from the first len bytes of a DER or BER ContentInfo
+ * (the rest not read yet): 1 when it is an EnvelopedData or
+ * AuthEnvelopedData whose RecipientInfos lie wholly within those bytes and
+ * one of them names a keyring certificate (what sg_cms_decrypt's
+ * info->for_us says of the whole message); 0 when they lie wholly within
+ * them and none does, or when the bytes are not such a ContentInfo; -1 when
+ * the bytes end before the RecipientInfos do (cannot tell yet).
+ */
+int	sg_cms_peek_for_us(const sg_keyring *kr, const uint8_t *in, size_t len);
 
 /* sg_cms_peek_signed - the same look, for a SignedData ContentInfo */
 bool	sg_cms_peek_signed(const uint8_t *in, size_t len);

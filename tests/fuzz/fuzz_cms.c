@@ -15,6 +15,11 @@
  *	a RecipientInfo named our key, and sg_cms_peek() gives the same
  *	content type (the filter decides from peek whether a body is
  *	ciphertext for us: they must agree); status sentences end in a NUL.
+ *	sg_cms_peek_for_us() of prefixes of the input (each in a buffer of
+ *	its own size, so that ASan sees a read past it) keeps its promise:
+ *	where it says 1 the whole parse is not parsed && !for_us, where it
+ *	says 0 not parsed && for_us; and once a prefix gives 1 or 0, every
+ *	longer one gives the same.
  *	With SG_FUZZ_VERBOSE set in the environment each outcome is printed
  *	(to see what the seeds reach).
  */
@@ -55,6 +60,46 @@ static void fuzz_cms_init(void)
 	atexit(fuzz_cms_done);
 }
 
+/*
+ * fuzz_cms_peek_oracle - sg_cms_peek_for_us of some prefixes, growing,
+ * against what the whole parse said
+ */
+static void fuzz_cms_peek_oracle(const uint8_t *data, size_t size,
+				 const sg_cms_info *info)
+{
+	const bool ours = info->parsed && info->for_us;
+	const bool theirs = info->parsed && !info->for_us;
+	size_t	p, prev = 0, j, salt = 0;
+	uint8_t *copy;
+	int	r, settled = -1;
+
+	for (j = 0; j < size && j < 64; j++)
+		salt = salt * 31 + data[j];
+	for (j = 0; j <= 20; j++) {
+		/* 17 even steps, one from the input's bytes, the end - 1, the end */
+		if (j <= 16)
+			p = size / 16 * j;
+		else if (j == 17)
+			p = size ? salt % size : 0;
+		else
+			p = j == 18 && size ? size - 1 : size;
+		if (j > 0 && p < prev)
+			continue;	/* growing only */
+		prev = p;
+		copy = malloc(p ? p : 1);
+		if (p)
+			memcpy(copy, data, p);
+		r = sg_cms_peek_for_us(fuzz_kr, copy, p);
+		free(copy);
+		SG_FUZZ_ASSERT(r == -1 || r == 0 || r == 1);
+		SG_FUZZ_ASSERT(r != 1 || !theirs);
+		SG_FUZZ_ASSERT(r != 0 || !ours);
+		SG_FUZZ_ASSERT(settled == -1 || r == settled);
+		if (r != -1)
+			settled = r;
+	}
+}
+
 /* LLVMFuzzerTestOneInput - decrypt one input */
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -69,6 +114,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kind = sg_cms_peek(data, size);
 	st = sg_cms_decrypt(fuzz_kr, data, size, &out, &info);
 	SG_FUZZ_ASSERT(memchr(st.text, '\0', sizeof(st.text)) != NULL);
+	fuzz_cms_peek_oracle(data, size, &info);
 	sg_cms_info_text(&info, text, sizeof(text));
 	SG_FUZZ_ASSERT(memchr(text, '\0', sizeof(text)) != NULL);
 	if (getenv("SG_FUZZ_VERBOSE") != NULL)
