@@ -38,9 +38,6 @@ struct sg_mime {
 	GMimeMessage *head;	/* header and first body bytes only */
 };
 
-/* Above this many body bytes the top level is looked at in a head parse. */
-#define SG_MIME_HEAD_BODY	(64 * 1024)
-
 /* sg_mime_line_end - offset just past the line that starts at pos */
 static size_t sg_mime_line_end(const uint8_t *d, size_t len, size_t pos)
 {
@@ -374,27 +371,48 @@ sg_mime_kind sg_mime_classify(sg_mime *m)
 		: SG_MIME_ENCRYPTED;
 }
 
-/*
- * sg_mime_decode_raw - the raw body decoded with the top level's
- * transfer encoding, in pieces, without GMime's copies of a large body
- */
-static void sg_mime_decode_raw(const sg_mime *m, GMimeContentEncoding ce,
-			       sg_buf *out)
-{
-	const uint8_t *p = m->data + m->body;
-	size_t	left = m->len - m->body, n;
+struct sg_mime_decoder {
 	GMimeEncoding enc;
+};
 
-	g_mime_encoding_init_decode(&enc, ce);
-	sg_buf_reserve(out, g_mime_encoding_outlen(&enc, left) + 16);
-	for (; left > 0; p += n, left -= n) {
-		n = left < 65536 ? left : 65536;
-		sg_buf_set_len(out, out->len + g_mime_encoding_step(&enc,
-				       (const char *) p, n,
+/* sg_mime_decoder_new - GMime's decoder for the top-level part's body */
+sg_mime_decoder *sg_mime_decoder_new(sg_mime *m)
+{
+	GMimePart *part = sg_mime_top_part(sg_mime_head_tree(m));
+	sg_mime_decoder *d;
+
+	if (part == NULL)
+		return NULL;
+	d = sg_calloc(1, sizeof(*d));
+	g_mime_encoding_init_decode(&d->enc,
+				    g_mime_part_get_content_encoding(part));
+	return d;
+}
+
+/* sg_mime_decoder_step - decode the next len raw bytes, appended to out */
+void	sg_mime_decoder_step(sg_mime_decoder *d, const uint8_t *in, size_t len,
+			     sg_buf *out)
+{
+	size_t	n;
+
+	for (; len > 0; in += n, len -= n) {
+		n = len < 65536 ? len : 65536;
+		sg_buf_reserve(out, g_mime_encoding_outlen(&d->enc, n) + 16);
+		sg_buf_set_len(out, out->len + g_mime_encoding_step(&d->enc,
+				       (const char *) in, n,
 				       (char *) out->data + out->len));
 	}
-	sg_buf_set_len(out, out->len + g_mime_encoding_flush(&enc, "", 0,
+}
+
+/* sg_mime_decoder_end - the decoder's last bytes, appended; d is freed */
+void	sg_mime_decoder_end(sg_mime_decoder *d, sg_buf *out)
+{
+	if (d == NULL)
+		return;
+	sg_buf_reserve(out, g_mime_encoding_outlen(&d->enc, 0) + 16);
+	sg_buf_set_len(out, out->len + g_mime_encoding_flush(&d->enc, "", 0,
 					 (char *) out->data + out->len));
+	free(d);
 }
 
 /* sg_mime_smime_body - decoded body of the top-level part into out */
@@ -410,8 +428,12 @@ sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out)
 		return sg_status_make(SG_REJECT, "message has no S/MIME body");
 	if (!m->parsed) {
 		/* a large body: decoded from our bytes, in pieces */
-		sg_mime_decode_raw(m, g_mime_part_get_content_encoding(part),
-				   out);
+		sg_mime_decoder *d = sg_mime_decoder_new(m);
+
+		sg_buf_reserve(out, (m->len - m->body) / 4 * 3 + 16);
+		sg_mime_decoder_step(d, m->data + m->body, m->len - m->body,
+				     out);
+		sg_mime_decoder_end(d, out);
 	} else {
 		bytes = g_byte_array_new();
 		mem = g_mime_stream_mem_new_with_byte_array(bytes);

@@ -108,6 +108,8 @@
 #define SG_MIME_TRACE_HEADER "X-SMIME-Gateway"
 #define SG_MIME_PEEK_LEN	64	/* decoded bytes classify looks at */
 #define SG_MIME_MAX_FIELD	(4 * 1024 * 1024)	/* one header field, bytes */
+/* Above this many body bytes the top level is looked at in a head parse. */
+#define SG_MIME_HEAD_BODY	(64 * 1024)
 
 typedef struct sg_mime sg_mime;
 
@@ -144,6 +146,21 @@ bool	sg_mime_plain_top(const sg_mime *m);
 
 /* sg_mime_smime_body - decoded body of the top-level part into out */
 sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out);
+
+/*
+ * sg_mime_decoder_new, _step, _end - sg_mime_smime_body()'s decoding of a
+ * large body, for bytes that arrive in pieces: the decoder of the
+ * top-level part's Content-Transfer-Encoding (GMime's), so that the
+ * pieces, however cut, decode to what sg_mime_smime_body() gives for the
+ * whole message when its body is over 64 KB. new: NULL when the top level
+ * is not a leaf part. end flushes and frees the decoder (NULL is fine).
+ */
+typedef struct sg_mime_decoder sg_mime_decoder;
+
+sg_mime_decoder *sg_mime_decoder_new(sg_mime *m);
+void	sg_mime_decoder_step(sg_mime_decoder *d, const uint8_t *in, size_t len,
+			     sg_buf *out);
+void	sg_mime_decoder_end(sg_mime_decoder *d, sg_buf *out);
 
 /* sg_mime_entity - Content-* fields and body, CRLF, into out */
 void	sg_mime_entity(const sg_mime *m, sg_buf *out);
