@@ -69,6 +69,7 @@
 #include "sg_cms.h"
 #include "sg_config.h"
 #include "sg_gateway.h"
+#include "sg_inread.h"
 #include "sg_keyring.h"
 #include "sg_log.h"
 #include "sg_mem.h"
@@ -500,6 +501,9 @@ static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 		st = c->spool != NULL
 			? sg_reinject_spooled(job->cfg->sendmail, job->sender,
 					      c->rcpts, c->nrcpts, c->spool)
+			: c->bytes == res->msg.data && c->len == res->msg.len
+			? sg_reinject_buf(job->cfg->sendmail, job->sender,
+					  c->rcpts, c->nrcpts, &res->msg)
 			: sg_reinject(job->cfg->sendmail, job->sender, c->rcpts,
 				      c->nrcpts, c->bytes, c->len);
 		snprintf(head, sizeof(head), "%s: copy=%zu/%zu", dir, k + 1,
@@ -555,9 +559,11 @@ static void probe_done(const sg_probe *probe, const sg_gateway_job *job,
 
 /* process - one message: build every copy, then send them or refuse */
 static void process(const sg_config *cfg, const char *sender, char **rcpts,
-		    size_t nrcpts, const sg_buf *msg)
+		    size_t nrcpts, sg_inread *in)
 {
-	sg_gateway_job job = {cfg, sender, rcpts, nrcpts, msg->data, msg->len};
+	const sg_buf *msg = &in->msg;
+	sg_gateway_job job = {cfg, sender, rcpts, nrcpts, msg->data, msg->len,
+			      in->decoded ? &in->envelope : NULL, in->kr};
 	sg_gateway_result res;
 	sg_probe *probe;
 	sg_status st;
@@ -599,7 +605,7 @@ int	main(int argc, char **argv)
 	const char *user = DEF_USER;
 	const char *sender = NULL;
 	sg_config *cfg = NULL;
-	sg_buf	msg = SG_BUF_INIT;
+	sg_inread in = SG_INREAD_INIT;
 	sg_status st;
 	int	check = 0, dump = 0, c;
 	size_t	i;
@@ -683,7 +689,8 @@ int	main(int argc, char **argv)
 		}
 	alarm(cfg->timeout);
 
-	st = sg_buf_read_fd(&msg, STDIN_FILENO, cfg->max_message_size);
+	st = sg_inread_fd(cfg, sender, argv + optind, (size_t) (argc - optind),
+			  STDIN_FILENO, &in);
 	if (st.code == SG_REJECT) {
 		sg_log_info("from=<%s> nrcpt=%d result=bounced dsn=5.3.4 "
 			    "reason=\"message larger than max_message_size "
@@ -694,8 +701,8 @@ int	main(int argc, char **argv)
 	if (!sg_status_is_ok(&st))
 		tempfail(&st);
 
-	process(cfg, sender, argv + optind, (size_t) (argc - optind), &msg);
-	sg_buf_wipe_free(&msg);
+	process(cfg, sender, argv + optind, (size_t) (argc - optind), &in);
+	sg_inread_free(&in);
 	sg_config_free(cfg);
 	return EXIT_OK;
 }

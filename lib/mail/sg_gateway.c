@@ -44,6 +44,7 @@ typedef struct sg_gw {
 	sg_mime *mime;			/* parse of msg; NULL until needed */
 	char	action[SG_GATEWAY_ACTION_MAX];	/* for the as-is copy */
 	sg_keyring *kr;			/* our keys, loaded when needed */
+	bool	kr_lent;		/* ... or the job's */
 	sg_status key_st;		/* ... and how that went */
 	size_t	ndecrypted;		/* envelopes opened */
 	char	authserv_id[256];	/* of our Authentication-Results */
@@ -143,6 +144,8 @@ static sg_status sg_gateway_decrypt(sg_gw *gw, sg_mime *m, sg_buf *out,
 	char	trace[300];
 	sg_status st = sg_status_ok(), key_st = sg_status_ok();
 	sg_status cms_st = sg_status_ok();
+	bool	streamed = m == gw->orig && gw->job->envelope != NULL
+		&& gw->job->envelope->len > 0;
 
 	*opened = false;
 	*foreign = false;
@@ -150,10 +153,11 @@ static sg_status sg_gateway_decrypt(sg_gw *gw, sg_mime *m, sg_buf *out,
 	facts.encrypted = sg_mime_classify(m) == SG_MIME_ENCRYPTED;
 	if (facts.encrypted) {
 		if (gw->kr == NULL) {
-			gw->kr = sg_keyring_new();
-			gw->key_st = sg_keyring_add_files(gw->kr,
-							  cfg->certificate,
-							  cfg->private_key);
+			gw->kr_lent = gw->job->kr != NULL;
+			gw->kr = gw->kr_lent ? gw->job->kr : sg_keyring_new();
+			gw->key_st = gw->kr_lent ? sg_status_ok()
+				: sg_keyring_add_files(gw->kr, cfg->certificate,
+						       cfg->private_key);
 			for (size_t i = 0; sg_status_is_ok(&gw->key_st)
 			     && i < sg_keyring_count(gw->kr); i++)
 				(void) sg_expiry_warn(sg_keyring_cert(gw->kr, i),
@@ -165,7 +169,12 @@ static sg_status sg_gateway_decrypt(sg_gw *gw, sg_mime *m, sg_buf *out,
 		if (!sg_status_is_ok(&key_st)) {
 			facts.key_trouble = true;
 		} else {
-			cms_st = sg_mime_smime_body(m, &body);
+			if (streamed) {
+				body = *gw->job->envelope;
+				memset(gw->job->envelope, 0, sizeof(body));
+			} else {
+				cms_st = sg_mime_smime_body(m, &body);
+			}
 			/* decrypted where it was decoded: no other copy */
 			if (sg_status_is_ok(&cms_st))
 				cms_st = sg_cms_decrypt_buf(gw->kr, &body,
@@ -176,6 +185,9 @@ static sg_status sg_gateway_decrypt(sg_gw *gw, sg_mime *m, sg_buf *out,
 			facts.for_us = info.for_us;
 			facts.decrypted = sg_status_is_ok(&cms_st);
 		}
+		/* a streamed body's raw text is gone: never relayed */
+		if (streamed && !facts.decrypted)
+			facts.for_us = facts.readable = true;
 	}
 
 	switch (sg_policy_inbound(&facts, cfg->decrypt_failure,
@@ -823,7 +835,8 @@ sg_status sg_gateway_process(const sg_gateway_job *job, sg_gateway_result *res)
 	sg_mime_free(gw.orig);
 	res->msg = gw.own;		/* the plain copies may point into it */
 	sg_buf_wipe_free(&gw.signed_content);
-	sg_keyring_free(gw.kr);
+	if (!gw.kr_lent)
+		sg_keyring_free(gw.kr);
 	sg_outsign_free(gw.os);
 	sg_insig_free(&gw.insig);
 	sg_trust_free(gw.crls);

@@ -30,6 +30,10 @@
  *	decrypted message replaces the original for every recipient. An
  *	inbound message that is not decrypted loses any forged trace header
  *	(SG_MIME_TRACE_HEADER). Outbound, the message is taken as it came.
+ *	When the job brings the envelope's body already decoded
+ *	(job->envelope, from sg_inread: msg is then the header alone), that
+ *	body is decrypted in place, in its memory file, and it is never
+ *	relayed: whatever the failure, it counts as ciphertext for us.
  *
  *	2. The recipients, whatever the direction: recipients in our domains
  *	get the message from step 1 as it is. A recipient outside our
@@ -61,6 +65,7 @@
 
 #include "sg_buf.h"
 #include "sg_config.h"
+#include "sg_keyring.h"
 #include "sg_policy.h"
 #include "sg_status.h"
 
@@ -73,6 +78,10 @@ typedef struct sg_gateway_job {
 	size_t	nrcpts;
 	const uint8_t *msg;		/* must outlive the result */
 	size_t	len;
+	sg_buf *envelope;		/* optional (sg_inread): the top-level
+					 * envelope's body, decoded; msg is
+					 * then the header alone. Taken. */
+	sg_keyring *kr;			/* optional: our keys, loaded (lent) */
 } sg_gateway_job;
 
 typedef struct sg_gateway_copy {

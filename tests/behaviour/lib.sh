@@ -307,6 +307,12 @@ stdin_in_memory() {
 	grep -qxF "0 -> /memfd:smimegw-reinject (deleted)" "$(cap "$1" "$2")/fds"
 }
 
+# stdin_own_buffer NAME N - did call N read the filter's own message buffer
+#	(a memory-file sg_buf, sealed: its pages are in the filter's RSS)?
+stdin_own_buffer() {
+	grep -qxF "0 -> /memfd:smimegw-buf (deleted)" "$(cap "$1" "$2")/fds"
+}
+
 # ossl_decrypt DER PKI_ID OUT - openssl cms -decrypt with PKI_ID's key;
 #	returns openssl's status, its stderr in $S/openssl.err
 ossl_decrypt() {

@@ -21,9 +21,11 @@
 #	Last, inbound: the message encrypted by openssl cms -stream (BER with
 #	indefinite lengths and the ciphertext in chunks, as OpenSSL, NSS and
 #	gpgsm send it) is decrypted by gateway B, the text intact, within
-#	SMIMEGW_IN_RATIO (default 4.0: the message as read, the plaintext,
-#	and its copy for sendmail in a memfd; issue 11's 1.5x needs a
-#	streamed inbound engine; a second copy of the BER made it 4.7).
+#	SMIMEGW_IN_RATIO (default 1.5, issue 11's target: the body is
+#	decoded as it is read into a memory file, decrypted there in place,
+#	and that same file is sendmail's input, so its pages are counted
+#	once, in the filter's RSS; holding the message as read, the
+#	plaintext and a copy for sendmail made it 3.5 to 4.7).
 # DIAGNOSTICS
 #	Exit 0 when every check passed; otherwise 1 and a FAIL: line.
 
@@ -32,7 +34,7 @@ TEST=t-large-message
 . "$(dirname "$0")/lib.sh"
 setup "$@"
 ratio=${SMIMEGW_MEM_RATIO:-1.5}
-in_ratio=${SMIMEGW_IN_RATIO:-4.0}
+in_ratio=${SMIMEGW_IN_RATIO:-1.5}
 # AddressSanitizer's shadow memory and quarantine are not the filter's:
 # with a sanitizer build the bound is not measured (the rest still is).
 if ldd "$SMIMEGW" 2>/dev/null | grep 'libasan' >/dev/null; then
@@ -122,7 +124,10 @@ got=$(cap b 1)/msg
 cmp -s <(tail -c 50000000 "$big") <(tail -c 50000000 "$got") ||
 	fail "inbound BER: the last 50 MB of the text differ from the original"
 copy=$(stat -c %s "$got")
-stdin_in_memory b 1 || copy=0
+stdin_own_buffer b 1 ||
+	fail "inbound BER: sendmail did not read the filter's own buffer"
+# its pages are the filter's: in the RSS already
+copy=0
 awk -v kb="$kb" -v copy="$copy" -v size="$size" -v max="$in_ratio" 'BEGIN {
 	r = (kb * 1024 + copy) / size
 	printf "  inbound BER: peak RSS %.1f MB + copy %.1f MB = %.2fx the message (bound %.2fx)\n",
