@@ -28,8 +28,10 @@ DESCRIPTION
 	the largest of the process and its children). "memfd" is the copy that
 	sendmail read from a memory file (0 when it came through a pipe or
 	from a file on disk: an encrypted copy is spooled in the state
-	directory, a disk file system here as /var/lib/smimegw is); "peak/msg"
-	is (RSS + memfd) / message size.
+	directory, a disk file system here as /var/lib/smimegw is; and 0 when
+	it was the filter's own message buffer, a decrypted message, whose
+	pages are in the filter's RSS already); "peak/msg" is (RSS + memfd) /
+	message size.
 
 	For CBC inbound, a second row decrypts what `openssl cms -encrypt
 	-stream` writes (as OpenSSL, NSS and gpgsm send it: BER with

@@ -13,7 +13,7 @@ SYNOPSIS
 	e2e_mail.py spool-count --spool DIR --message-id ID
 	e2e_mail.py verify FILE --text TXT --attach BLOB (--trace WORD | --no-trace)
 	e2e_mail.py hop FILE --canary WORD --attach BLOB --der OUT
-	e2e_mail.py corrupt FILE --mode flip|garbage|gcm-tag --message-id ID
+	e2e_mail.py corrupt FILE --mode flip|garbage|gcm-tag[-large] --message-id ID
 	            [--recip CERT --key KEY] -o OUT
 DESCRIPTION
 	blob writes a binary attachment: every byte value, the SMTP terminator
@@ -55,7 +55,8 @@ DESCRIPTION
 	AES-256-GCM AuthEnvelopedData that openssl makes for CERT, with the
 	last byte of its GCM tag changed (the whole ciphertext decrypts; only
 	the tag, checked at the very end, fails), after checking that openssl
-	itself refuses it with KEY.
+	itself refuses it with KEY. "gcm-tag-large" is the same with about
+	3 MB of text (its body, over 64 KB, is decoded as it is read).
 EXIT STATUS
 	0 as described, 1 for a failed check or a timeout, 2 usage.
 """
@@ -297,13 +298,16 @@ def cmd_hop(a):
           % (ctype, stype, len(der)))
 
 
-def gcm_tag_broken(recip, key):
+def gcm_tag_broken(recip, key, lines=0):
     """An AuthEnvelopedData (AES-256-GCM, by openssl) for recip whose GCM
-    tag's last byte is changed; openssl itself must refuse it."""
+    tag's last byte is changed; openssl itself must refuse it. lines: text
+    lines after the canary (a large envelope is decoded as it is read)."""
     with tempfile.TemporaryDirectory() as d:
         plain, der = os.path.join(d, "plain"), os.path.join(d, "der")
         with open(plain, "wb") as f:
             f.write(b"Content-Type: text/plain\r\n\r\ngcm tag canary\r\n")
+            for i in range(lines):
+                f.write(b"line %d of a large text whose tag fails\r\n" % i)
         subprocess.run(["openssl", "cms", "-encrypt", "-binary",
                         "-aes-256-gcm", "-outform", "DER", "-in", plain,
                         "-out", der, recip], check=True)
@@ -324,10 +328,11 @@ def cmd_corrupt(a):
     der = bytearray(m.get_payload(decode=True))
     if a.mode == "flip":
         der[-17] ^= 0xFF
-    elif a.mode == "gcm-tag":
+    elif a.mode in ("gcm-tag", "gcm-tag-large"):
         if not a.recip or not a.key:
             die("corrupt --mode gcm-tag needs --recip CERT --key KEY")
-        der = gcm_tag_broken(a.recip, a.key)
+        der = gcm_tag_broken(a.recip, a.key,
+                             80000 if a.mode == "gcm-tag-large" else 0)
         m.replace_header("Content-Type", "application/pkcs7-mime; "
                          "smime-type=authEnveloped-data; name=smime.p7m")
     else:
@@ -384,7 +389,8 @@ def main():
     p.add_argument("--der", required=True)
     p = sub.add_parser("corrupt")
     p.add_argument("file")
-    p.add_argument("--mode", choices=("flip", "garbage", "gcm-tag"),
+    p.add_argument("--mode", choices=("flip", "garbage", "gcm-tag",
+                                      "gcm-tag-large"),
                    required=True)
     p.add_argument("--recip")
     p.add_argument("--key")

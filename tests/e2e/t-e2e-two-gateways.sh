@@ -25,7 +25,8 @@
 #	   corrupt ciphertext sent straight to B bounces with 5.7.5 and a DSN
 #	   that says no more than that; nothing undecryptable is delivered
 #	   (a CBC padding error, random bytes, and an AES-256-GCM envelope by
-#	   openssl whose tag fails at its last byte: nothing is queued at B)
+#	   openssl whose tag fails at its last byte, small and 3 MB (decoded
+#	   as it is read): nothing is queued at B)
 #	6. a.example -> a.example is delivered plain, and logged as plain
 #	7. smimegw's one line per message carries the Postfix queue id and is
 #	   in the same maillog_file as Postfix's lines for that queue id
@@ -322,7 +323,7 @@ ok "key restored, queue flushed: bob got the deferred message, decrypted; B's qu
 
 # ------------------------------- 5: corrupt ciphertext straight into B
 
-for mode in flip garbage gcm-tag; do
+for mode in flip garbage gcm-tag gcm-tag-large; do
 	lab_log "5. corrupt ciphertext ($mode) sent straight to B"
 	e2e_mail corrupt "$HOP_AB" --mode "$mode" --message-id "$(mid "bad-$mode")" \
 		--recip "$PKI/gw-b.pem" --key "$PKI/gw-b.key" \
