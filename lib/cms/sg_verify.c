@@ -68,6 +68,24 @@ typedef struct sigalg {
 	bool	pss;
 } sigalg;
 
+/* The content the signers cover: the caller's bytes read through canon
+ * (opts->canon for detached content, AS_IS for an eContent). */
+typedef struct view {
+	const uint8_t *data;
+	size_t	len;
+	sg_verify_canon canon;
+	sg_buf	copy;			/* the transformed bytes, made once */
+	bool	have_copy;		/* ... only when a signer needs them */
+} view;
+
+/* A reader of a view's transformed bytes. */
+typedef struct view_rd {
+	const view *v;
+	size_t	pos;			/* next input byte */
+} view_rd;
+
+#define VIEW_CHUNK	16384		/* transformed bytes per piece */
+
 /* Encoded OIDs we compare byte for byte. */
 static const uint8_t oid_signed_data[] = {
 	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
@@ -666,6 +684,102 @@ static bool pick_sigalg(const sinfo *si, gnutls_digest_algorithm_t dig,
 	return true;
 }
 
+/* view_read - the next transformed bytes (size >= 2); 0 at the end */
+static size_t view_read(view_rd *r, uint8_t *out, size_t size)
+{
+	const view *v = r->v;
+	const uint8_t *p = v->data, *hit;
+	uint8_t	special = v->canon == SG_VERIFY_CANON_CRLF ? '\n' : '\r';
+	size_t	o = 0, n;
+
+	/* The same decisions as sg_buf_append_crlf() and sg_buf_append_lf(),
+	 * made on the whole input: a CR before an LF is looked for in the
+	 * input, never in a piece of output. */
+	while (r->pos < v->len && o < size) {
+		if (v->canon != SG_VERIFY_CANON_AS_IS && p[r->pos] == special) {
+			if (v->canon == SG_VERIFY_CANON_CRLF) {
+				if (r->pos == 0 || p[r->pos - 1] != '\r') {
+					if (size - o < 2)
+						break;	/* CRLF whole, next time */
+					out[o++] = '\r';
+				}
+				out[o++] = '\n';
+			} else if (r->pos + 1 >= v->len || p[r->pos + 1] != '\n')
+				out[o++] = '\r';	/* a CR not before LF stays */
+			r->pos++;
+			continue;
+		}
+		n = v->len - r->pos;
+		if (n > size - o)
+			n = size - o;
+		if (v->canon != SG_VERIFY_CANON_AS_IS
+		    && (hit = memchr(p + r->pos, special, n)) != NULL)
+			n = (size_t) (hit - (p + r->pos));
+		memcpy(out + o, p + r->pos, n);
+		o += n;
+		r->pos += n;
+	}
+	return o;
+}
+
+/* view_hash - digest of the transformed content, in pieces */
+static bool view_hash(const view *v, gnutls_digest_algorithm_t dig,
+		      uint8_t *md)
+{
+	gnutls_hash_hd_t h;
+	uint8_t	buf[VIEW_CHUNK];
+	view_rd	r = { v, 0 };
+	size_t	n;
+	bool	ok = true;
+
+	if (v->canon == SG_VERIFY_CANON_AS_IS)
+		return gnutls_hash_fast(dig, v->data, v->len, md) >= 0;
+	if (gnutls_hash_init(&h, dig) < 0)
+		return false;
+	while (ok && (n = view_read(&r, buf, sizeof(buf))) > 0)
+		ok = gnutls_hash(h, buf, n) >= 0;
+	gnutls_hash_deinit(h, md);
+	gnutls_memset(buf, 0, sizeof(buf));
+	return ok;
+}
+
+/* view_equals - are the transformed content and these bytes the same? */
+static bool view_equals(const view *v, const uint8_t *b, size_t blen)
+{
+	uint8_t	buf[VIEW_CHUNK];
+	view_rd	r = { v, 0 };
+	size_t	n, off = 0;
+	bool	same = true;
+
+	if (v->canon == SG_VERIFY_CANON_AS_IS)
+		return v->len == blen && (blen == 0
+					  || memcmp(v->data, b, blen) == 0);
+	while (same && (n = view_read(&r, buf, sizeof(buf))) > 0) {
+		same = n <= blen - off && memcmp(buf, b + off, n) == 0;
+		off += n;
+	}
+	gnutls_memset(buf, 0, sizeof(buf));
+	return same && off == blen;
+}
+
+/* view_bytes - the transformed content contiguous (one copy, made once) */
+static const uint8_t *view_bytes(view *v, size_t *len)
+{
+	if (v->canon == SG_VERIFY_CANON_AS_IS) {
+		*len = v->len;
+		return v->data;
+	}
+	if (!v->have_copy) {
+		if (v->canon == SG_VERIFY_CANON_CRLF)
+			sg_buf_append_crlf(&v->copy, v->data, v->len);
+		else
+			sg_buf_append_lf(&v->copy, v->data, v->len);
+		v->have_copy = true;
+	}
+	*len = v->copy.len;
+	return v->copy.len > 0 ? v->copy.data : v->data;
+}
+
 /* check_signature - the cryptographic check; sets FAIL/INSECURE/PERMERROR */
 static bool check_signature(sg_verify_signer *s, const sigalg *alg,
 			    const gnutls_datum_t *data, const tlv *sig)
@@ -725,8 +839,8 @@ cleanup:
 
 /* verify_one - the result of one SignerInfo */
 static void verify_one(const sg_verify_opts *opts, const tlv *t,
-		       const tlv *econtent_type, const uint8_t *data,
-		       size_t dlen, gnutls_x509_crt_t *certs, size_t ncerts,
+		       const tlv *econtent_type, view *content,
+		       gnutls_x509_crt_t *certs, size_t ncerts,
 		       size_t nmsg_certs, gnutls_x509_crl_t *crls, size_t ncrls,
 		       sg_verify_signer *s)
 {
@@ -740,7 +854,8 @@ static void verify_one(const sg_verify_opts *opts, const tlv *t,
 	sg_trust_verdict v;
 	sg_status st;
 	time_t	now = opts->now ? opts->now : time(NULL);
-	size_t	i;
+	const uint8_t *data;
+	size_t	i, dlen;
 
 	s->result = SG_VERIFY_PERMERROR;
 	if (!parse_sinfo(t, &si)) {
@@ -778,7 +893,7 @@ static void verify_one(const sg_verify_opts *opts, const tlv *t,
 		if (!read_attrs(s, &si.signed_attrs, econtent_type, &digest,
 				certs, nmsg_certs))
 			return;
-		if (gnutls_hash_fast(s->digest, data, dlen, md) < 0) {
+		if (!view_hash(content, s->digest, md)) {
 			signer_set(s, SG_VERIFY_TEMPERROR, "cannot compute "
 				   "the digest");
 			return;
@@ -796,6 +911,7 @@ static void verify_one(const sg_verify_opts *opts, const tlv *t,
 		signed_data.data = attrs;
 		signed_data.size = (unsigned) si.signed_attrs.raw_len;
 	} else {
+		data = view_bytes(content, &dlen);
 		signed_data.data = (unsigned char *) data;
 		signed_data.size = (unsigned) dlen;
 	}
@@ -899,6 +1015,8 @@ sg_status sg_verify(const sg_verify_opts *opts, const uint8_t *cms,
 		set, si;
 	cur	c, sc, ec;
 	bool	have_econtent = false, econtent_mismatch = false;
+	view	content_view = { NULL, 0, SG_VERIFY_CANON_AS_IS, SG_BUF_INIT,
+				 false };
 	sg_status st;
 
 	*reportp = rep;
@@ -955,11 +1073,22 @@ sg_status sg_verify(const sg_verify_opts *opts, const uint8_t *cms,
 		st = report_fail(rep, "detached SignedData without content");
 		goto cleanup;
 	}
-	/* Both: what the reader sees is the given part; an eContent that
-	 * differs from it fails every signer (NSS .mismatch-econtent). */
+	/* Both: what the reader sees is the given part (read through
+	 * opts->canon); an eContent that differs from it fails every signer
+	 * (NSS .mismatch-econtent). */
+	if (content != NULL) {
+		content_view.data = content;
+		content_view.len = content_len;
+		if (opts->canon == SG_VERIFY_CANON_CRLF
+		    || opts->canon == SG_VERIFY_CANON_LF)
+			content_view.canon = opts->canon;
+	} else {
+		content_view.data = rep->content.data;
+		content_view.len = rep->content.len;
+	}
 	econtent_mismatch = have_econtent && content != NULL
-		&& (content_len != rep->content.len
-		    || memcmp(content, rep->content.data, content_len) != 0);
+		&& !view_equals(&content_view, rep->content.data,
+				rep->content.len);
 	rep->detached = content != NULL;
 
 	/* certificates [0] IMPLICIT SET OF CertificateChoices; only the
@@ -1056,10 +1185,8 @@ sg_status sg_verify(const sg_verify_opts *opts, const uint8_t *cms,
 	c = der_enter(&set);
 	for (i = 0; i < n; i++) {
 		(void) der_next(&c, &si);
-		verify_one(opts, &si, &ectype,
-			   content ? content : rep->content.data,
-			   content ? content_len : rep->content.len,
-			   certs, nall, ncerts, crls, ncrls, &rep->signers[i]);
+		verify_one(opts, &si, &ectype, &content_view, certs, nall,
+			   ncerts, crls, ncrls, &rep->signers[i]);
 		if (econtent_mismatch)
 			signer_set(&rep->signers[i], SG_VERIFY_FAIL, "the "
 				   "SignedData holds content that differs "
@@ -1076,6 +1203,7 @@ cleanup:
 	for (i = 0; i < ncrls; i++)
 		gnutls_x509_crl_deinit(crls[i]);
 	free(crls);
+	sg_buf_wipe_free(&content_view.copy);
 	sg_buf_free(&norm);
 	return st;
 }

@@ -12,6 +12,8 @@
  *
  *	detached (multipart/signed): the exact bytes of the signed part
  *	st = sg_verify(&opts, p7s, p7s_len, part, part_len, &rep);
+ *	... or the part as received, its line ends made CRLF on the fly:
+ *	opts.canon = SG_VERIFY_CANON_CRLF;	(or _LF, default _AS_IS)
  *
  *	opaque (application/pkcs7-mime; smime-type=signed-data)
  *	st = sg_verify(&opts, p7m, p7m_len, NULL, 0, &rep);
@@ -35,6 +37,15 @@
  *	the eContent differs from it byte for byte every signer FAILs. No
  *	content at all is a PERMERROR. rep->detached is true when content
  *	was given.
+ *
+ *	opts->canon says how detached content is read, so that a caller
+ *	need not copy a large part to change its line ends: AS_IS (the
+ *	default) the bytes as given; CRLF every LF not preceded by CR read
+ *	as CRLF (what sg_buf_append_crlf(3) makes); LF every CRLF read as
+ *	LF (sg_buf_append_lf(3)). The report is exactly the one AS_IS gives
+ *	over the transformed bytes (digest, signature without signed
+ *	attributes, comparison with an eContent). Opaque: canon is ignored;
+ *	a value outside the enum reads the bytes as given.
  *
  *	Each SignerInfo (at most SG_VERIFY_MAX_SIGNERS are looked at; more
  *	make the whole message a PERMERROR) gets its own result:
@@ -102,7 +113,11 @@
  * SECURITY
  *	Every length is checked against its enclosing element; nesting,
  *	signers, certificates, CRLs and attributes are bounded. Memory: the
- *	input (twice for BER), the eContent, the parsed certificates.
+ *	input (twice for BER), the eContent, the parsed certificates. With
+ *	canon CRLF or LF the digest and the eContent comparison read the
+ *	content through a 16 KB buffer on the stack; one transformed copy
+ *	(wiped and freed before return) is made only when a SignerInfo has
+ *	no signed attributes (the signature covers the content itself).
  */
 #ifndef SG_VERIFY_H
 #define SG_VERIFY_H
@@ -139,6 +154,13 @@ typedef enum sg_verify_result {
 	SG_VERIFY_PERMERROR,
 } sg_verify_result;
 
+/* How the detached content is read (the bytes given are not changed). */
+typedef enum sg_verify_canon {
+	SG_VERIFY_CANON_AS_IS = 0,	/* the content bytes as given */
+	SG_VERIFY_CANON_CRLF,		/* every bare LF read as CRLF */
+	SG_VERIFY_CANON_LF,		/* every CRLF read as LF */
+} sg_verify_canon;
+
 typedef struct sg_verify_opts {
 	const sg_trust *trust;		/* NULL: no anchors (all UNTRUSTED) */
 	const gnutls_x509_crt_t *extra_certs;	/* searched for the signer */
@@ -146,9 +168,11 @@ typedef struct sg_verify_opts {
 	time_t	now;			/* 0: the current time */
 	unsigned max_skew;		/* seconds of signingTime tolerance */
 	bool	allow_sha1;		/* SHA-1 digests verify (old mail) */
+	sg_verify_canon canon;		/* detached content's line ends */
 } sg_verify_opts;
 
-#define SG_VERIFY_DEFAULTS { NULL, NULL, 0, 0, SG_VERIFY_DEFAULT_SKEW, false }
+#define SG_VERIFY_DEFAULTS { NULL, NULL, 0, 0, SG_VERIFY_DEFAULT_SKEW, false, \
+			     SG_VERIFY_CANON_AS_IS }
 
 typedef struct sg_verify_signer {
 	sg_verify_result result;

@@ -29,6 +29,12 @@
  *	with the detached content stops when one byte of it changes; an
  *	opaque PASS passes again with its eContent given as the detached
  *	content, and stops when one byte of that changes.
+ *
+ *	Line ends read on the fly (opts.canon): for the fixed content and
+ *	for the input's eContent (any bytes the fuzzer writes there), CRLF
+ *	mode over the content gives the status and, signer by signer, the
+ *	result and reason that AS_IS gives over sg_buf_append_crlf() of it;
+ *	LF mode the same against sg_buf_append_lf().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +228,60 @@ static void fuzz_verify_opaque_again(const sg_verify_opts *o,
 			    first->content.len);
 }
 
+/* fuzz_verify_canon_one - canon over content is AS_IS over its copy */
+static void fuzz_verify_canon_one(const uint8_t *data, size_t size,
+				  const uint8_t *content, size_t clen,
+				  sg_verify_canon canon)
+{
+	sg_verify_opts o = fuzz_verify_opts(false);
+	sg_verify_report *a = NULL, *b;
+	sg_buf	ref = SG_BUF_INIT;
+	sg_status sa, sb;
+	size_t	i;
+
+	if (canon == SG_VERIFY_CANON_CRLF)
+		sg_buf_append_crlf(&ref, content, clen);
+	else
+		sg_buf_append_lf(&ref, content, clen);
+	o.canon = canon;
+	sa = sg_verify(&o, data, size, content, clen, &a);
+	/* the promises hold with the content as it was read */
+	fuzz_verify_check(&sa, a, &o, size, ref.len ? ref.data : content,
+			  ref.len);
+	o.canon = SG_VERIFY_CANON_AS_IS;
+	sb = fuzz_verify_run(&o, data, size, ref.len ? ref.data : content,
+			     ref.len, &b);
+	if (sa.code != sb.code || a->result != b->result
+	    || strcmp(a->reason, b->reason) != 0
+	    || a->nsigners != b->nsigners || a->detached != b->detached
+	    || a->content.len != b->content.len)
+		sg_fuzz_die("canon %d: %s (%s) but %s (%s) over the copy",
+			    (int) canon, sg_verify_result_name(a->result),
+			    a->reason, sg_verify_result_name(b->result),
+			    b->reason);
+	for (i = 0; i < a->nsigners; i++)
+		if (a->signers[i].result != b->signers[i].result
+		    || strcmp(a->signers[i].reason, b->signers[i].reason) != 0
+		    || (a->signers[i].crt == NULL) != (b->signers[i].crt == NULL))
+			sg_fuzz_die("canon %d, signer %zu: %s (%s) but %s (%s) "
+				    "over the copy", (int) canon, i,
+				    sg_verify_result_name(a->signers[i].result),
+				    a->signers[i].reason,
+				    sg_verify_result_name(b->signers[i].result),
+				    b->signers[i].reason);
+	sg_verify_report_free(a);
+	sg_verify_report_free(b);
+	sg_buf_free(&ref);
+}
+
+/* fuzz_verify_canon - both modes over one content */
+static void fuzz_verify_canon(const uint8_t *data, size_t size,
+			      const uint8_t *content, size_t clen)
+{
+	fuzz_verify_canon_one(data, size, content, clen, SG_VERIFY_CANON_CRLF);
+	fuzz_verify_canon_one(data, size, content, clen, SG_VERIFY_CANON_LF);
+}
+
 /* fuzz_verify_init - the trust store, the content, the time; self-test */
 static void fuzz_verify_init(void)
 {
@@ -288,7 +348,11 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		       rep->reason);
 	if (sg_status_is_ok(&st) && fuzz_verify_any_pass(rep))
 		fuzz_verify_opaque_again(&o, data, size, rep);
+	if (sg_status_is_ok(&st) && rep->content.len > 0)
+		fuzz_verify_canon(data, size, rep->content.data,
+				  rep->content.len);
 	sg_verify_report_free(rep);
+	fuzz_verify_canon(data, size, fv_content.data, fv_content.len);
 
 	o = fuzz_verify_opts(false);
 	st = fuzz_verify_run(&o, data, size, fv_content.data, fv_content.len,
