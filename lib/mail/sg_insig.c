@@ -192,17 +192,37 @@ static bool sg_insig_all_fail(const sg_verify_report *rep)
 	return rep->nsigners > 0;
 }
 
-/* sg_insig_retry - verify again over other bytes; keep the better report */
-static void sg_insig_retry(const sg_verify_opts *vo, const sg_mimesig *ms,
-			   const uint8_t *content, size_t len,
-			   sg_verify_report **rep)
+/* sg_insig_bare_lf - is there an LF without a CR before it in p? */
+static bool sg_insig_bare_lf(const uint8_t *p, size_t len)
+{
+	const uint8_t *nl, *end = p + len;
+
+	for (nl = p; (nl = memchr(nl, '\n', (size_t) (end - nl))) != NULL; nl++)
+		if (nl == p || nl[-1] != '\r')
+			return true;
+	return false;
+}
+
+/*
+ * sg_insig_retry - verify the part again, read another way (canon); keep
+ * the better report. Nothing to do when that reading gives the bytes of
+ * the first try (CRLF), e.g. as received when there is no bare LF.
+ */
+static void sg_insig_retry(sg_verify_opts vo, const sg_mimesig *ms,
+			   sg_verify_canon canon, sg_verify_report **rep)
 {
 	sg_verify_report *again = NULL;
 	sg_status st;
 
-	if (len == ms->content.len && memcmp(content, ms->content.data, len) == 0)
+	if (canon == SG_VERIFY_CANON_AS_IS
+	    && !sg_insig_bare_lf(ms->entity, ms->entity_len))
 		return;
-	st = sg_verify(vo, ms->der.data, ms->der.len, content, len, &again);
+	if (canon == SG_VERIFY_CANON_LF
+	    && memchr(ms->entity, '\n', ms->entity_len) == NULL)
+		return;
+	vo.canon = canon;
+	st = sg_verify(&vo, ms->der.data, ms->der.len, ms->entity,
+		       ms->entity_len, &again);
 	if (sg_status_is_ok(&st) && again != NULL && !sg_insig_all_fail(again)) {
 		sg_verify_report_free(*rep);
 		*rep = again;
@@ -258,6 +278,48 @@ static void sg_insig_finish(sg_insig *sig, const char *authserv_id,
 	sg_buf_wipe_free(&head);
 }
 
+/*
+ * sg_insig_rebuild_in_place - sg_mime_rebuild(m, "", inner, len) where m
+ * is msg's parse and inner lies within msg: made in msg's own bytes (cut
+ * what follows inner, LF line ends, the new header in place of what
+ * precedes it), so a large message is never held twice. m and inner
+ * are stale afterwards.
+ */
+static void sg_insig_rebuild_in_place(const sg_mime *m, sg_buf *msg,
+				      const uint8_t *inner, size_t len)
+{
+	sg_buf	head = SG_BUF_INIT;
+	size_t	off = (size_t) (inner - msg->data);
+
+	if (inner < msg->data || off > msg->len || len > msg->len - off)
+		abort();		/* inner is not within msg */
+	sg_mime_rebuild(m, "", (const uint8_t *) "", 0, &head);
+	sg_buf_splice(msg, off + len, msg->len - off - len, "", 0);
+	sg_buf_lf_from(msg, off);
+	sg_buf_splice(msg, 0, off, head.data, head.len);
+	sg_buf_wipe_free(&head);
+}
+
+/*
+ * sg_insig_more_inside - could the next layer find a signature or an
+ * envelope at the top of entity (as sg_mimesig_find and sg_mime_classify
+ * would see it under the outer fields: they read only its Content-*
+ * fields)? When not, the loop need not rebuild it to look.
+ */
+static bool sg_insig_more_inside(const uint8_t *entity, size_t len)
+{
+	sg_mime *e = NULL;
+	sg_status st;
+	bool	more = true;
+
+	st = sg_mime_parse(entity, len, &e);
+	if (sg_status_is_ok(&st))
+		more = sg_mimesig_maybe(e)
+			|| sg_mime_classify(e) == SG_MIME_ENCRYPTED;
+	sg_mime_free(e);
+	return more;
+}
+
 /* sg_insig_process - verify every layer, outside in */
 sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 			   sg_buf *msg, sg_insig_open_fn open, void *ctx,
@@ -273,7 +335,9 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 	bool	cur_is_msg = true;
 	sg_status st = sg_status_ok();
 	size_t	layer, i;
-	bool	domain_pass, opened, kept = false;
+	bool	domain_pass, opened, kept = false, done = false;
+	const uint8_t *inner;
+	size_t	inner_len;
 
 	memset(sig, 0, sizeof(*sig));
 	memset(&run, 0, sizeof(run));
@@ -337,9 +401,10 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 		}
 		vo.trust = run.trust;
 		vo.now = time(NULL);
-		st = sg_verify(&vo, ms.der.data, ms.der.len,
-			       ms.kind == SG_MIMESIG_DETACHED ? ms.content.data
-			       : NULL, ms.content.len, &rep);
+		/* detached: the part as the signer hashed it, CRLF */
+		vo.canon = SG_VERIFY_CANON_CRLF;
+		st = sg_verify(&vo, ms.der.data, ms.der.len, ms.entity,
+			       ms.entity_len, &rep);
 		/*
 		 * Some signers (NSS among them) hash the part with the line
 		 * ends it was written with, not canonical CRLF: when every
@@ -348,16 +413,10 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 		 */
 		if (sg_status_is_ok(&st) && rep != NULL
 		    && ms.kind == SG_MIMESIG_DETACHED && sg_insig_all_fail(rep)) {
-			sg_insig_retry(&vo, &ms, ms.entity.data, ms.entity.len,
-				       &rep);
-			if (sg_insig_all_fail(rep)) {
-				sg_buf	lf = SG_BUF_INIT;
-
-				sg_buf_append_lf(&lf, ms.entity.data,
-						 ms.entity.len);
-				sg_insig_retry(&vo, &ms, lf.data, lf.len, &rep);
-				sg_buf_wipe_free(&lf);
-			}
+			sg_insig_retry(vo, &ms, SG_VERIFY_CANON_AS_IS, &rep);
+			if (sg_insig_all_fail(rep))
+				sg_insig_retry(vo, &ms, SG_VERIFY_CANON_LF,
+					       &rep);
 		}
 		if (!sg_status_is_ok(&st) || rep == NULL) {
 			if (st.code == SG_TEMPFAIL)
@@ -390,33 +449,44 @@ sg_status sg_insig_process(const sg_config *cfg, const char *authserv_id,
 		sig->domain_signed |= domain_pass;
 
 		/* the inner entity under the outer header fields */
+		inner = ms.kind == SG_MIMESIG_DETACHED ? ms.entity
+			: rep->content.data;
+		inner_len = ms.kind == SG_MIMESIG_DETACHED ? ms.entity_len
+			: rep->content.len;
 		sg_buf_reset(&next);
-		if (ms.kind == SG_MIMESIG_DETACHED)
-			sg_mime_rebuild(m, "", ms.entity.data, ms.entity.len,
-					&next);
-		else
-			sg_mime_rebuild(m, "", rep->content.data,
-					rep->content.len, &next);
 		if (domain_pass && cfg->strip_domain_signature && !kept) {
 			/* nothing kept above it: the layer goes */
 			sig->stripped = true;
 			sg_insig_say(sig, " stripped=yes");
-			sg_buf_wipe_free(msg);
-			*msg = next;
+			if (cur_is_msg && ms.kind == SG_MIMESIG_DETACHED) {
+				sg_insig_rebuild_in_place(m, msg, inner,
+							  inner_len);
+			} else {
+				sg_mime_rebuild(m, "", inner, inner_len, &next);
+				sg_buf_wipe_free(msg);
+				*msg = next;
+				memset(&next, 0, sizeof(next));
+			}
 			sg_buf_wipe_free(&cur);
 			cur_is_msg = true;
-		} else {
+		} else if (sg_insig_more_inside(inner, inner_len)) {
 			kept = true;
+			sg_mime_rebuild(m, "", inner, inner_len, &next);
 			sg_buf_wipe_free(&cur);
 			cur = next;
 			cur_is_msg = false;
+			memset(&next, 0, sizeof(next));
+		} else {
+			/* kept, and nothing inside it to examine */
+			done = true;
 		}
-		memset(&next, 0, sizeof(next));
 		sg_mimesig_free(&ms);
 		sg_verify_report_free(rep);
 		rep = NULL;
 		sg_mime_free(m);
 		m = NULL;
+		if (done)
+			break;
 	}
 	if (sg_status_is_ok(&st))
 		sg_insig_finish(sig, authserv_id, msg, sig->nsigs > 0);

@@ -34,8 +34,8 @@
 void	sg_mimesig_free(sg_mimesig *sig)
 {
 	sg_buf_free(&sig->der);
-	sg_buf_wipe_free(&sig->content);
-	sg_buf_wipe_free(&sig->entity);
+	sig->entity = NULL;
+	sig->entity_len = 0;
 	sig->kind = SG_MIMESIG_NONE;
 }
 
@@ -148,14 +148,36 @@ static sg_status sg_mimesig_detached(sg_mime *m, const char *boundary,
 	d3 = sg_mimesig_delim(d, len, a2, boundary, blen, &close, &a3);
 	if (d3 == SIZE_MAX)
 		d3 = len;
-	sg_buf_append(&sig->entity, d + a1, sg_mimesig_part_end(d, a1, d2) - a1);
-	sg_buf_append_crlf(&sig->content, sig->entity.data,
-			       sig->entity.len);
-	if (sig->content.len == 0)
-		sg_buf_append(&sig->content, "", 0);
+	sig->entity = d + a1;
+	sig->entity_len = sg_mimesig_part_end(d, a1, d2) - a1;
 	sig->kind = SG_MIMESIG_DETACHED;
 	return sg_mimesig_decode_part(d + a2, sg_mimesig_part_end(d, a2, d3)
 				      - a2, &sig->der);
+}
+
+/*
+ * sg_mimesig_maybe - can sg_mimesig_find() find anything at the top level
+ * of m: is it not plain (sg_mime_plain_top), with a first Content-Type of
+ * multipart/signed or application/ (or one that does not parse)?
+ */
+bool	sg_mimesig_maybe(sg_mime *m)
+{
+	sg_buf	value = SG_BUF_INIT;
+	GMimeContentType *ct;
+	bool	maybe = false;
+
+	if (sg_mime_plain_top(m) || !sg_mime_header(m, "Content-Type", &value))
+		goto out;
+	sg_mime_init();
+	ct = g_mime_content_type_parse(NULL, (const char *) value.data);
+	maybe = ct == NULL
+		|| g_mime_content_type_is_type(ct, "multipart", "signed")
+		|| g_mime_content_type_is_type(ct, "application", "*");
+	if (ct != NULL)
+		g_object_unref(ct);
+out:
+	sg_buf_free(&value);
+	return maybe;
 }
 
 /* sg_mimesig_find - the signature at the top level of m, if any */

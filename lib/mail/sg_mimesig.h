@@ -8,15 +8,16 @@
  *
  *	sg_mimesig sig = SG_MIMESIG_INIT;
  *	st = sg_mimesig_find(m, &sig);
- *	... sig.kind, sig.der, sig.content, sig.entity ...
+ *	... sig.kind, sig.der, sig.entity, sig.entity_len ...
  *	sg_mimesig_free(&sig);
  * DESCRIPTION
  *	sg_mimesig_find() looks at the top level of a message: a
  *	multipart/signed with protocol application/pkcs7-signature (or
- *	x-pkcs7-signature) is SG_MIMESIG_DETACHED: content holds the exact
- *	bytes of its first body part as received, bare LF made CRLF (what the
- *	signer hashed, RFC 8551 section 3.1.1), entity the same bytes as
- *	received (the inner entity, when a layer is removed), and der the
+ *	x-pkcs7-signature) is SG_MIMESIG_DETACHED: entity points at the
+ *	exact bytes of its first body part as received, within the message
+ *	that m was parsed from (no copy: it is valid while those bytes are;
+ *	what the signer hashed is these bytes with bare LF made CRLF, RFC
+ *	8551 section 3.1.1: sg_verify's SG_VERIFY_CANON_CRLF), and der the
  *	decoded signature part. A leaf whose decoded body is a SignedData
  *	ContentInfo (application/pkcs7-mime; smime-type=signed-data, or any
  *	application type whose body begins as one) is SG_MIMESIG_OPAQUE: der is
@@ -64,15 +65,22 @@ typedef enum sg_mimesig_kind {
 typedef struct sg_mimesig {
 	sg_mimesig_kind kind;
 	sg_buf	der;			/* the SignedData */
-	sg_buf	content;		/* DETACHED: what was signed, CRLF */
-	sg_buf	entity;			/* DETACHED: the first part as it came */
+	const uint8_t *entity;		/* DETACHED: the first part as it */
+	size_t	entity_len;		/* came, in the message's bytes */
 } sg_mimesig;
 
-#define SG_MIMESIG_INIT { SG_MIMESIG_NONE, SG_BUF_INIT, SG_BUF_INIT, \
-	SG_BUF_INIT }
+#define SG_MIMESIG_INIT { SG_MIMESIG_NONE, SG_BUF_INIT, NULL, 0 }
 
 /* sg_mimesig_find - the signature at the top level of m, if any */
 sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig);
+
+/*
+ * sg_mimesig_maybe - false when sg_mimesig_find() would find nothing
+ * (NONE, no refusal) without reading the body: the top level is plain
+ * (sg_mime_plain_top) or its first Content-Type is neither
+ * multipart/signed nor application/
+ */
+bool	sg_mimesig_maybe(sg_mime *m);
 void	sg_mimesig_free(sg_mimesig *sig);
 
 /* sg_mimesig_7bit - entity (CRLF) made 7-bit safe, into out (CRLF) */

@@ -26,6 +26,13 @@
 #	and that same file is sendmail's input, so its pages are counted
 #	once, in the filter's RSS; holding the message as read, the
 #	plaintext and a copy for sendmail made it 3.5 to 4.7).
+#	Then the same text signed with A's domain key before it was
+#	encrypted (as gateways send it): B, with A's certificate pinned,
+#	verifies (smime=pass) and strips the signature; without it, keeps the
+#	signature (smime=policy). Both within SMIMEGW_IN_RATIO, the text
+#	intact, sendmail reading the filter's own buffer (the part is
+#	verified where it lies, the signature stripped in place; the copies
+#	of the part made for that took it to 5.3x).
 # DIAGNOSTICS
 #	Exit 0 when every check passed; otherwise 1 and a FAIL: line.
 
@@ -135,4 +142,52 @@ awk -v kb="$kb" -v copy="$copy" -v size="$size" -v max="$in_ratio" 'BEGIN {
 	exit !(r <= max) }' ||
 	fail "inbound BER: peak memory above ${in_ratio}x the message size"
 ok "inbound: 60 MB BER envelope decrypted within ${in_ratio}x, text intact"
+
+# inbound, signed with A's domain key, then encrypted (mail between two
+# gateways): B verifies over the part as it lies in the decrypted message
+# (read as CRLF, not copied); pinned, the signature is stripped in place;
+# not pinned, it is kept and the text/plain inside is not copied to look
+make_gateway a-sign a.example gw-a signing.mode=partners \
+	gateway.max_message_size=104857600
+peer a-sign b.example.pem gw-b
+read -r rc kb < <(peak a-sign)
+[ "$rc" = 0 ] || fail "signed: gateway A exited $rc on the 60 MB message"
+cp "$(cap a-sign 1)/msg" "$S/signed.eml"
+chmod 644 "$S/signed.eml"
+for v in pinned unpinned; do
+	make_gateway "b-$v" b.example gw-b gateway.max_message_size=104857600
+	[ "$v" = pinned ] && peer "b-$v" a.example.pem gw-a
+	read -r rc kb < <(peak "b-$v" "$S/signed.eml")
+	[ "$rc" = 0 ] || fail "signed, $v: the filter exited $rc"
+	[ "$(calls "b-$v")" = 1 ] || fail "signed, $v: expected one sendmail call"
+	got=$(cap "b-$v" 1)/msg
+	"$PY" - "$big" "$got" <<'PYEOF' ||
+import sys
+big, got = (open(p, "rb").read() for p in sys.argv[1:3])
+sys.exit(big[big.index(b"\n\n") + 2:] not in got)
+PYEOF
+		fail "signed, $v: the text is not in the copy as it was sent"
+	ar=$(sed -n '/^Authentication-Results:/,/^[^ \t]/p' "$got" | head -4 | tr -d '\n')
+	case $v in
+	pinned)
+		grep -E 'smime=pass' <<<"$ar" >/dev/null ||
+			fail "signed, pinned: no smime=pass in '$ar'"
+		head -c 100000 "$got" | grep -i 'multipart/signed' >/dev/null &&
+			fail "signed, pinned: the domain signature was not stripped" ;;
+	unpinned)
+		grep -E 'smime=policy' <<<"$ar" >/dev/null ||
+			fail "signed, unpinned: no smime=policy in '$ar'"
+		head -c 100000 "$got" | grep -i 'multipart/signed' >/dev/null ||
+			fail "signed, unpinned: the signature was not kept" ;;
+	esac
+	stdin_own_buffer "b-$v" 1 ||
+		fail "signed, $v: sendmail did not read the filter's own buffer"
+	awk -v kb="$kb" -v size="$size" -v max="$in_ratio" -v v="$v" 'BEGIN {
+		r = kb * 1024 / size
+		printf "  signed, %s: peak RSS %.1f MB = %.2fx the message (bound %.2fx)\n",
+			v, kb / 1024, r, max
+		exit !(r <= max) }' ||
+		fail "signed, $v: peak memory above ${in_ratio}x the message size"
+	ok "inbound signed ($v): verified, text intact, within ${in_ratio}x"
+done
 finish
