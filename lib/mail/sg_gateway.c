@@ -529,7 +529,6 @@ static sg_status sg_gateway_mime(sg_gw *gw)
  */
 static sg_status sg_gateway_signed_entity(sg_gw *gw, const sg_buf **out)
 {
-	sg_buf	content = SG_BUF_INIT;
 	sg_status st;
 
 	*out = &gw->signed_content;
@@ -540,11 +539,7 @@ static sg_status sg_gateway_signed_entity(sg_gw *gw, const sg_buf **out)
 		st = sg_outsign_new(gw->job->cfg, &gw->os);
 	if (!sg_status_is_ok(&st))
 		return st;
-	sg_mime_entity(gw->mime, &content);
-	st = sg_outsign_entity(gw->os, content.data, content.len,
-			       &gw->signed_content);
-	sg_buf_wipe_free(&content);
-	return st;
+	return sg_outsign_message(gw->os, gw->mime, &gw->signed_content);
 }
 
 /*

@@ -458,7 +458,6 @@ static void sg_mime_entity_head(const sg_mime *m, sg_buf *out)
 {
 	size_t	i;
 
-	sg_buf_reset(out);
 	for (i = 0; i < m->nfields; i++)
 		if (sg_mime_field_is_content(m, &m->fields[i]))
 			sg_buf_append_crlf(out, m->data + m->fields[i].start,
@@ -466,11 +465,19 @@ static void sg_mime_entity_head(const sg_mime *m, sg_buf *out)
 	sg_buf_append(out, "\r\n", 2);
 }
 
+/* sg_mime_entity_append - sg_mime_entity(), appended to out */
+void	sg_mime_entity_append(const sg_mime *m, sg_buf *out)
+{
+	sg_buf_reserve(out, m->len + (m->len >> 5) + 2);
+	sg_mime_entity_head(m, out);
+	sg_buf_append_crlf(out, m->data + m->body, m->len - m->body);
+}
+
 /* sg_mime_entity - Content-* fields and body, CRLF, into out */
 void	sg_mime_entity(const sg_mime *m, sg_buf *out)
 {
-	sg_mime_entity_head(m, out);
-	sg_buf_append_crlf(out, m->data + m->body, m->len - m->body);
+	sg_buf_reset(out);
+	sg_mime_entity_append(m, out);
 }
 
 /* sg_mime_entity_open - sg_mime_entity(), read in pieces */

@@ -165,6 +165,9 @@ void	sg_mime_decoder_end(sg_mime_decoder *d, sg_buf *out);
 /* sg_mime_entity - Content-* fields and body, CRLF, into out */
 void	sg_mime_entity(const sg_mime *m, sg_buf *out);
 
+/* sg_mime_entity_append - the same, appended to what out holds */
+void	sg_mime_entity_append(const sg_mime *m, sg_buf *out);
+
 /*
  * sg_mime_entity_open, _read, _close - the bytes of sg_mime_entity() in
  * pieces, without a copy of the body: r->total is their number, known

@@ -223,7 +223,7 @@ cleanup:
 }
 
 /* sg_mimesig_is_7bit - no 8-bit byte, no NUL, no line over 998 bytes */
-static bool sg_mimesig_is_7bit(const uint8_t *p, size_t len)
+bool	sg_mimesig_is_7bit(const uint8_t *p, size_t len)
 {
 	size_t	i, line = 0;
 
@@ -286,26 +286,23 @@ sg_status sg_mimesig_7bit(const uint8_t *entity, size_t len, sg_buf *out)
 	return st;
 }
 
-/* sg_mimesig_build - the multipart/signed entity (CRLF) into out */
-void	sg_mimesig_build(const uint8_t *entity, size_t len,
-			 const char *micalg, const uint8_t *der, size_t dlen,
-			 sg_buf *out)
+/*
+ * sg_mimesig_build_head - a fresh random boundary ("--" and it into delim,
+ * SG_MIMESIG_DELIM_MAX bytes), then the multipart/signed header, the
+ * preamble and the first delimiter line, appended to out (CRLF)
+ */
+void	sg_mimesig_build_head(const char *micalg, char *delim, sg_buf *out)
 {
 	unsigned char rnd[12];
-	char	boundary[64], delim[80];
+	char	boundary[64];
 	size_t	i, n;
 
-	/* a boundary that does not occur in the entity */
-	do {
-		(void) gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof(rnd));
-		n = (size_t) snprintf(boundary, sizeof(boundary), "----=_smimegw_");
-		for (i = 0; i < sizeof(rnd); i++)
-			n += (size_t) snprintf(boundary + n, sizeof(boundary) - n,
-					       "%02x", rnd[i]);
-		snprintf(delim, sizeof(delim), "--%s", boundary);
-	} while (memmem(entity, len, delim, strlen(delim)) != NULL);
-
-	sg_buf_reset(out);
+	(void) gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof(rnd));
+	n = (size_t) snprintf(boundary, sizeof(boundary), "----=_smimegw_");
+	for (i = 0; i < sizeof(rnd); i++)
+		n += (size_t) snprintf(boundary + n, sizeof(boundary) - n,
+				       "%02x", rnd[i]);
+	snprintf(delim, SG_MIMESIG_DELIM_MAX, "--%s", boundary);
 	sg_buf_append_str(out, "Content-Type: multipart/signed; "
 			  "protocol=\"application/pkcs7-signature\";\r\n\tmicalg=");
 	sg_buf_append_str(out, micalg);
@@ -315,7 +312,15 @@ void	sg_mimesig_build(const uint8_t *entity, size_t len,
 			  "\r\n");
 	sg_buf_append_str(out, delim);
 	sg_buf_append_str(out, "\r\n");
-	sg_buf_append(out, entity, len);
+}
+
+/*
+ * sg_mimesig_build_tail - after the entity: the delimiter, the signature
+ * part (base64 of der) and the close delimiter, appended to out (CRLF)
+ */
+void	sg_mimesig_build_tail(const char *delim, const uint8_t *der,
+			      size_t dlen, sg_buf *out)
+{
 	sg_buf_append_str(out, "\r\n");
 	sg_buf_append_str(out, delim);
 	sg_buf_append_str(out, "\r\nContent-Type: application/pkcs7-signature; "
@@ -328,6 +333,22 @@ void	sg_mimesig_build(const uint8_t *entity, size_t len,
 	sg_b64_encode(der, dlen, true, out);
 	sg_buf_append_str(out, delim);
 	sg_buf_append_str(out, "--\r\n");
+}
+
+/* sg_mimesig_build - the multipart/signed entity (CRLF) into out */
+void	sg_mimesig_build(const uint8_t *entity, size_t len,
+			 const char *micalg, const uint8_t *der, size_t dlen,
+			 sg_buf *out)
+{
+	char	delim[SG_MIMESIG_DELIM_MAX];
+
+	/* a boundary that does not occur in the entity */
+	do {
+		sg_buf_reset(out);
+		sg_mimesig_build_head(micalg, delim, out);
+	} while (memmem(entity, len, delim, strlen(delim)) != NULL);
+	sg_buf_append(out, entity, len);
+	sg_mimesig_build_tail(delim, der, dlen, out);
 }
 
 /* sg_mimesig_ar_is_ours - does this A-R value claim authserv_id? */

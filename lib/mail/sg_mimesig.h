@@ -83,8 +83,21 @@ sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig);
 bool	sg_mimesig_maybe(sg_mime *m);
 void	sg_mimesig_free(sg_mimesig *sig);
 
+/* sg_mimesig_is_7bit - no 8-bit byte, no NUL, no line over 998 bytes */
+bool	sg_mimesig_is_7bit(const uint8_t *p, size_t len);
+
 /* sg_mimesig_7bit - entity (CRLF) made 7-bit safe, into out (CRLF) */
 sg_status sg_mimesig_7bit(const uint8_t *entity, size_t len, sg_buf *out);
+
+/*
+ * sg_mimesig_build_head, _tail - sg_mimesig_build() in two halves around
+ * an entity that the caller appends to out itself (and checks for delim:
+ * on a hit it starts again with a new head)
+ */
+#define SG_MIMESIG_DELIM_MAX	80
+void	sg_mimesig_build_head(const char *micalg, char *delim, sg_buf *out);
+void	sg_mimesig_build_tail(const char *delim, const uint8_t *der,
+			      size_t dlen, sg_buf *out);
 
 /* sg_mimesig_build - the multipart/signed entity (CRLF) into out */
 void	sg_mimesig_build(const uint8_t *entity, size_t len,

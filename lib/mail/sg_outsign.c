@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "sg_certs.h"
@@ -79,32 +80,77 @@ sg_status sg_outsign_new(const sg_config *cfg, sg_outsign **osp)
 	return sg_status_ok();
 }
 
-/* sg_outsign_entity - sign an entity; the multipart/signed into out */
-sg_status sg_outsign_entity(sg_outsign *os, const uint8_t *entity, size_t len,
-			    sg_buf *out)
+/* sg_outsign_sign - the detached SignedData over entity into der */
+static sg_status sg_outsign_sign(sg_outsign *os, const uint8_t *entity,
+				 size_t len, sg_buf *der)
 {
 	sg_sign_opts opts = SG_SIGN_DEFAULTS;
-	sg_buf	safe = SG_BUF_INIT, der = SG_BUF_INIT;
 	sg_status st;
 
-	st = sg_mimesig_7bit(entity, len, &safe);
-	if (!sg_status_is_ok(&st))
-		goto cleanup;
 	opts.digest = os->cfg->sign_digest;
 	opts.rsa_pss = os->cfg->sign_rsa_pss;
 	opts.domain_signature = true;
 	opts.encryption_cert = os->enc_crt;
-	st = sg_sign_detached(os->signer, &opts, safe.data, safe.len, &der);
-	if (!sg_status_is_ok(&st)) {
+	st = sg_sign_detached(os->signer, &opts, entity, len, der);
+	if (!sg_status_is_ok(&st))
 		st = sg_status_make(st.code == SG_REJECT ? SG_TEMPFAIL
 				    : st.code, "signing: %s", st.text);
-		goto cleanup;
+	return st;
+}
+
+/* sg_outsign_entity - sign an entity; the multipart/signed into out */
+sg_status sg_outsign_entity(sg_outsign *os, const uint8_t *entity, size_t len,
+			    sg_buf *out)
+{
+	sg_buf	safe = SG_BUF_INIT, der = SG_BUF_INIT;
+	sg_status st = sg_status_ok();
+
+	/* already 7-bit (the usual case): signed as it is, not copied */
+	if (!sg_mimesig_is_7bit(entity, len)) {
+		st = sg_mimesig_7bit(entity, len, &safe);
+		entity = safe.data;
+		len = safe.len;
 	}
-	sg_mimesig_build(safe.data, safe.len,
-			 sg_digest_micalg(os->cfg->sign_digest), der.data,
-			 der.len, out);
-cleanup:
+	if (sg_status_is_ok(&st))
+		st = sg_outsign_sign(os, entity, len, &der);
+	if (sg_status_is_ok(&st))
+		sg_mimesig_build(entity, len, sg_digest_micalg(os->cfg->sign_digest),
+				 der.data, der.len, out);
 	sg_buf_wipe_free(&safe);
+	sg_buf_free(&der);
+	return st;
+}
+
+/*
+ * sg_outsign_message - sg_outsign_entity() of m's entity (sg_mime_entity),
+ * written once, straight into out between the halves of the
+ * multipart/signed, and signed where it lies there
+ */
+sg_status sg_outsign_message(sg_outsign *os, const sg_mime *m, sg_buf *out)
+{
+	const char *micalg = sg_digest_micalg(os->cfg->sign_digest);
+	char	delim[SG_MIMESIG_DELIM_MAX];
+	sg_buf	der = SG_BUF_INIT, entity = SG_BUF_INIT;
+	sg_status st;
+	size_t	off;
+
+	do {
+		sg_buf_reset(out);
+		sg_mimesig_build_head(micalg, delim, out);
+		off = out->len;
+		sg_mime_entity_append(m, out);
+	} while (memmem(out->data + off, out->len - off, delim,
+			strlen(delim)) != NULL);
+	if (!sg_mimesig_is_7bit(out->data + off, out->len - off)) {
+		/* GMime re-encodes it first: the way with copies */
+		sg_buf_append(&entity, out->data + off, out->len - off);
+		st = sg_outsign_entity(os, entity.data, entity.len, out);
+		sg_buf_wipe_free(&entity);
+		return st;
+	}
+	st = sg_outsign_sign(os, out->data + off, out->len - off, &der);
+	if (sg_status_is_ok(&st))
+		sg_mimesig_build_tail(delim, der.data, der.len, out);
 	sg_buf_free(&der);
 	return st;
 }

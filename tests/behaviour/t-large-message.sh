@@ -27,7 +27,10 @@
 #	once, in the filter's RSS; holding the message as read, the
 #	plaintext and a copy for sendmail made it 3.5 to 4.7).
 #	Then the same text signed with A's domain key before it was
-#	encrypted (as gateways send it): B, with A's certificate pinned,
+#	encrypted (as gateways send it), by A within SMIMEGW_SIGN_RATIO
+#	(default 2.5: the message as read, and the multipart/signed that
+#	GnuTLS signs in one piece and that is then encrypted into the
+#	spool; the entity, its 7-bit copy and the multipart were 4.2x): B, with A's certificate pinned,
 #	verifies (smime=pass) and strips the signature; without it, keeps the
 #	signature (smime=policy). Both within SMIMEGW_IN_RATIO, the text
 #	intact, sendmail reading the filter's own buffer (the part is
@@ -42,11 +45,13 @@ TEST=t-large-message
 setup "$@"
 ratio=${SMIMEGW_MEM_RATIO:-1.5}
 in_ratio=${SMIMEGW_IN_RATIO:-1.5}
+sign_ratio=${SMIMEGW_SIGN_RATIO:-2.5}
 # AddressSanitizer's shadow memory and quarantine are not the filter's:
 # with a sanitizer build the bound is not measured (the rest still is).
 if ldd "$SMIMEGW" 2>/dev/null | grep 'libasan' >/dev/null; then
 	ratio=1000
 	in_ratio=1000
+	sign_ratio=1000
 	echo "  (an ASan build: the memory bound is not checked)"
 fi
 
@@ -152,6 +157,12 @@ make_gateway a-sign a.example gw-a signing.mode=partners \
 peer a-sign b.example.pem gw-b
 read -r rc kb < <(peak a-sign)
 [ "$rc" = 0 ] || fail "signed: gateway A exited $rc on the 60 MB message"
+awk -v kb="$kb" -v size="$size" -v max="$sign_ratio" 'BEGIN {
+	r = kb * 1024 / size
+	printf "  outbound signed: peak RSS %.1f MB = %.2fx the message (bound %.2fx)\n",
+		kb / 1024, r, max
+	exit !(r <= max) }' ||
+	fail "outbound signed: peak memory above ${sign_ratio}x the message size"
 cp "$(cap a-sign 1)/msg" "$S/signed.eml"
 chmod 644 "$S/signed.eml"
 for v in pinned unpinned; do
