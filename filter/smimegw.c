@@ -504,6 +504,11 @@ static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 			: c->bytes == res->msg.data && c->len == res->msg.len
 			? sg_reinject_buf(job->cfg->sendmail, job->sender,
 					  c->rcpts, c->nrcpts, &res->msg)
+			: job->input->data != NULL
+			&& c->bytes == job->input->data
+			&& c->len == job->input->len
+			? sg_reinject_buf(job->cfg->sendmail, job->sender,
+					  c->rcpts, c->nrcpts, job->input)
 			: sg_reinject(job->cfg->sendmail, job->sender, c->rcpts,
 				      c->nrcpts, c->bytes, c->len);
 		snprintf(head, sizeof(head), "%s: copy=%zu/%zu", dir, k + 1,
@@ -563,7 +568,8 @@ static void process(const sg_config *cfg, const char *sender, char **rcpts,
 {
 	const sg_buf *msg = &in->msg;
 	sg_gateway_job job = {cfg, sender, rcpts, nrcpts, msg->data, msg->len,
-			      in->decoded ? &in->envelope : NULL, in->kr};
+			      in->decoded ? &in->envelope : NULL, in->kr,
+			      &in->msg};
 	sg_gateway_result res;
 	sg_probe *probe;
 	sg_status st;

@@ -388,6 +388,7 @@ static sg_status sg_gateway_footed(sg_gw *gw, bool *opened, bool *foreign)
 static sg_status sg_gateway_open(sg_gw *gw)
 {
 	const sg_config *cfg = gw->job->cfg;
+	sg_buf	trace = SG_BUF_INIT;
 	sg_status st;
 	bool	opened, foreign, stripped = false;
 
@@ -398,9 +399,19 @@ static sg_status sg_gateway_open(sg_gw *gw)
 		st = sg_gateway_footed(gw, &opened, &foreign);
 	if (!sg_status_is_ok(&st))
 		return st;
-	if (!opened) {
+	if (!opened && gw->job->input != NULL
+	    && gw->job->input->data == gw->job->msg
+	    && gw->job->input->len == gw->job->len
+	    && !sg_mime_header(gw->orig, SG_MIME_TRACE_HEADER, &trace)) {
+		/* nothing to strip: the message's own buffer, not a copy */
+		gw->own = *gw->job->input;
+		memset(gw->job->input, 0, sizeof(gw->own));
+	} else if (!opened) {
 		sg_mime_strip_trace(gw->job->msg, gw->job->len, &gw->own,
 				    &stripped);
+	}
+	sg_buf_free(&trace);
+	if (!opened) {
 		sg_gateway_say(gw->action, sizeof(gw->action),
 			       "action=relayed%s%s", foreign
 			       ? " smime=not-for-us" : "", stripped

@@ -82,6 +82,11 @@ typedef struct sg_gateway_job {
 					 * envelope's body, decoded; msg is
 					 * then the header alone. Taken. */
 	sg_keyring *kr;			/* optional: our keys, loaded (lent) */
+	sg_buf *input;			/* optional: the buffer that holds msg;
+					 * an inbound message relayed as it
+					 * came takes it (it is then emptied,
+					 * and msg no longer valid) instead of
+					 * a copy */
 } sg_gateway_job;
 
 typedef struct sg_gateway_copy {

@@ -16,6 +16,7 @@
 #include "sg_policy.h"
 
 #define SG_INREAD_CHUNK	65536
+#define SG_INREAD_SMALL	SG_MIME_HEAD_BODY	/* held in malloc'd memory */
 
 /*
  * sg_inread_some - append what one read(2) gives, at most SG_INREAD_CHUNK
@@ -42,10 +43,30 @@ static sg_status sg_inread_some(int fd, sg_buf *buf, size_t *n, size_t *total,
 	return sg_status_ok();
 }
 
-/* sg_inread_rest - the rest of the input, held as it came */
+/*
+ * sg_inread_rest - the rest of the input, held as it came; in a memory
+ * file (sg_buf_memfile) once it is over SG_INREAD_SMALL bytes, so that
+ * sendmail can read the message from there if it goes out as it came
+ * (sg_reinject_buf); in malloc'd memory if no memory file can be made
+ */
 static sg_status sg_inread_rest(int fd, sg_buf *msg, size_t total,
 				size_t max_len)
 {
+	sg_buf	file = SG_BUF_INIT;
+	sg_status st;
+	size_t	n;
+
+	while (msg->len <= SG_INREAD_SMALL) {
+		st = sg_inread_some(fd, msg, &n, &total, max_len);
+		if (!sg_status_is_ok(&st) || n == 0)
+			return st;
+	}
+	st = sg_buf_memfile(&file);
+	if (sg_status_is_ok(&st)) {
+		sg_buf_append(&file, msg->data, msg->len);
+		sg_buf_wipe_free(msg);
+		*msg = file;
+	}
 	return sg_buf_read_fd(msg, fd, max_len - total);
 }
 
@@ -132,7 +153,7 @@ sg_status sg_inread_fd(const sg_config *cfg, const char *sender,
 	if (sg_policy_direction(sender, rcpts, nrcpts, cfg->domains,
 				cfg->ndomains, cfg->null_sender_outbound)
 	    != SG_DIRECTION_INBOUND)
-		return sg_buf_read_fd(&in->msg, fd, cfg->max_message_size);
+		return sg_inread_rest(fd, &in->msg, 0, cfg->max_message_size);
 	st = sg_inread_head(fd, &in->msg, &total, cfg->max_message_size,
 			    &body, &enough);
 	if (!sg_status_is_ok(&st) || !enough)

@@ -15,7 +15,10 @@
  *	sg_inread_free(&in);
  * DESCRIPTION
  *	sg_inread_fd() reads the message from fd to its end. Most messages
- *	are simply held: in->msg is the message as it came.
+ *	are simply held: in->msg is the message as it came, in a memory file
+ *	(sg_buf_memfile) once it is over 64 KB, so that when it goes out as
+ *	it came sendmail reads it from there (sg_reinject_buf), not from a
+ *	second copy.
  *
  *	An inbound message (sg_policy_direction) whose top level is an
  *	S/MIME envelope (sg_mime_classify) with a body over 64 KB is not

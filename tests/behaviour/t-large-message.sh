@@ -26,6 +26,10 @@
 #	and that same file is sendmail's input, so its pages are counted
 #	once, in the filter's RSS; holding the message as read, the
 #	plaintext and a copy for sendmail made it 3.5 to 4.7).
+#	The plain message relayed into b.example, and A's copy of it for a
+#	local recipient: byte for byte as it came, within SMIMEGW_IN_RATIO,
+#	sendmail reading the filter's input buffer itself (it was the
+#	input, a copy of it and that copy's memfd: 3.1x).
 #	Then the same text signed with A's domain key before it was
 #	encrypted (as gateways send it), by A within SMIMEGW_SIGN_RATIO
 #	(default 2.5: the message as read, and the multipart/signed that
@@ -147,6 +151,43 @@ awk -v kb="$kb" -v copy="$copy" -v size="$size" -v max="$in_ratio" 'BEGIN {
 	exit !(r <= max) }' ||
 	fail "inbound BER: peak memory above ${in_ratio}x the message size"
 ok "inbound: 60 MB BER envelope decrypted within ${in_ratio}x, text intact"
+
+# plain mail, as most mail is: relayed into b.example as it came, and a
+# copy for a local recipient of A; sendmail reads the filter's input
+# itself (a memory file once it is large), not a second copy of it
+for v in b a-aes256-cbc; do
+	reset "$v"
+	case $v in
+	b) read -r rc kb < <(peak b) ;;
+	*) read -r rc kb < <("$PY" - "$SMIMEGW" "$(conf "$v")" "$big" \
+		"$FILTER_UID" <<'PYEOF'
+import os, resource, subprocess, sys
+filt, conf, msg, uid = sys.argv[1:5]
+argv = [filt, "-c", conf, "-f", "alice@a.example", "--", "carol@a.example"]
+if os.getuid() == 0:
+    argv = ["setpriv", "--reuid=" + uid, "--regid=" + uid,
+            "--clear-groups", "--"] + argv
+with open(msg, "rb") as f:
+    rc = subprocess.run(argv, stdin=f, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL).returncode
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PYEOF
+	) ;;
+	esac
+	[ "$rc" = 0 ] || fail "plain, $v: the filter exited $rc"
+	[ "$(calls "$v")" = 1 ] || fail "plain, $v: expected one sendmail call"
+	cmp -s "$big" "$(cap "$v" 1)/msg" ||
+		fail "plain, $v: the copy is not the message as it came"
+	stdin_own_buffer "$v" 1 ||
+		fail "plain, $v: sendmail did not read the filter's own buffer"
+	awk -v kb="$kb" -v size="$size" -v max="$in_ratio" -v v="$v" 'BEGIN {
+		r = kb * 1024 / size
+		printf "  plain, %s: peak RSS %.1f MB = %.2fx the message (bound %.2fx)\n",
+			v, kb / 1024, r, max
+		exit !(r <= max) }' ||
+		fail "plain, $v: peak memory above ${in_ratio}x the message size"
+	ok "plain 60 MB ($v): the message as it came, within ${in_ratio}x"
+done
 
 # inbound, signed with A's domain key, then encrypted (mail between two
 # gateways): B verifies over the part as it lies in the decrypted message

@@ -159,7 +159,7 @@ static void same_as_held(const char *what, const sg_buf *msg, bool decoded,
 			 sg_code code, const char *text)
 {
 	sg_gateway_job held = {cfg, "alice@a.example", in_rcpts, 1, msg->data,
-		msg->len, NULL, NULL};
+		msg->len, NULL, NULL, NULL};
 	sg_gateway_result ra, rb;
 	sg_inread in = SG_INREAD_INIT;
 	sg_status sa, sb;
@@ -182,7 +182,7 @@ static void same_as_held(const char *what, const sg_buf *msg, bool decoded,
 	{
 		sg_gateway_job job = {cfg, "alice@a.example", in_rcpts, 1,
 			in.msg.data, in.msg.len, in.decoded ? &in.envelope
-			: NULL, in.kr};
+			: NULL, in.kr, &in.msg};
 
 		sa = sg_gateway_process(&held, &ra);
 		sb = sg_gateway_process(&job, &rb);
@@ -319,6 +319,64 @@ static void test_held(void)
 	sg_buf_free(&msg);
 }
 
+/*
+ * relay_plain - a large plain message from outside, read by sg_inread and
+ * relayed: held in a memory file, and the gateway takes that buffer for
+ * the copy instead of copying it (or, with a forged trace field to
+ * remove, copies it without that field)
+ */
+static void relay_plain(bool forged)
+{
+	sg_buf	msg = SG_BUF_INIT;
+	sg_inread in = SG_INREAD_INIT;
+	sg_gateway_result res;
+	sg_status st;
+	const uint8_t *p;
+	size_t	i, n;
+
+	sg_buf_append_str(&msg, "From: alice@a.example\nTo: bob@b.example\n");
+	if (forged)
+		sg_buf_append_str(&msg, "X-SMIME-Gateway: decrypted (forged)\n");
+	sg_buf_append_str(&msg, "Subject: plain\n\n");
+	for (i = 0; i < 5000; i++)
+		sg_buf_append_str(&msg, "a plain line of text that is relayed "
+				  "as it came, byte for byte\n");
+	st = read_in(&msg, "alice@a.example", in_rcpts, &in);
+	SG_CHECK_MSG(sg_status_is_ok(&st) && !in.decoded, "%s", st.text);
+	SG_CHECK(sg_buf_is_memfile(&in.msg) && in.msg.len == msg.len);
+	{
+		sg_gateway_job job = {cfg, "alice@a.example", in_rcpts, 1,
+			in.msg.data, in.msg.len, NULL, NULL, &in.msg};
+
+		st = sg_gateway_process(&job, &res);
+	}
+	SG_CHECK_MSG(sg_status_is_ok(&st) && res.ncopies == 1, "%s", st.text);
+	if (res.ncopies == 1) {
+		copy_bytes(&res.copies[0], &p, &n);
+		SG_CHECK(p == res.msg.data && n == res.msg.len);
+		SG_CHECK_MSG(memmem(p, n, "a plain line of text", 20) != NULL
+			     && memmem(p, n, "(forged)", 8) == NULL,
+			     "forged %d", forged);
+		/* taken, not copied, when there was nothing to remove */
+		SG_CHECK_MSG(sg_buf_is_memfile(&res.msg) == !forged
+			     && (in.msg.data == NULL) == !forged,
+			     "forged %d", forged);
+		if (!forged)
+			SG_CHECK(memmem(p, n, msg.data + 40, msg.len - 40)
+				 != NULL);
+	}
+	sg_gateway_result_free(&res);
+	sg_inread_free(&in);
+	sg_buf_free(&msg);
+}
+
+/* test_relay_plain - relayed as it came: the read buffer itself */
+static void test_relay_plain(void)
+{
+	relay_plain(false);
+	relay_plain(true);
+}
+
 int	main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -328,6 +386,7 @@ int	main(void)
 	SG_RUN(test_same_bytes);
 	SG_RUN(test_broken);
 	SG_RUN(test_held);
+	SG_RUN(test_relay_plain);
 	sg_config_free(cfg);
 	return sg_test_done();
 }
