@@ -72,13 +72,25 @@ PYEOF
 chmod 644 "$big"
 size=$(stat -c %s "$big")
 
-# peak GW [MSG] - ru_maxrss (KiB) of the filter run with gateway GW on MSG
-#	(default big.eml)
+# within WHAT KB COPY MAX - print the peak: KB KiB of RSS plus a COPY of
+#	that many bytes in memory, as a ratio to the message size; true when
+#	it is at most MAX
+within() {
+	awk -v what="$1" -v kb="$2" -v copy="$3" -v max="$4" -v size="$size" 'BEGIN {
+		r = (kb * 1024 + copy) / size
+		printf "  %s: peak RSS %.1f MB + copy %.1f MB = %.2fx the message (bound %.2fx)\n",
+			what, kb / 1024, copy / 1048576, r, max
+		exit !(r <= max) }'
+}
+
+# peak GW [MSG [RCPT]] - ru_maxrss (KiB) of the filter run with gateway GW
+#	on MSG (default big.eml) for RCPT (default bob@b.example)
 peak() {
-	"$PY" - "$SMIMEGW" "$(conf "$1")" "${2:-$big}" "$FILTER_UID" <<'PYEOF'
+	"$PY" - "$SMIMEGW" "$(conf "$1")" "${2:-$big}" "$FILTER_UID" \
+		"${3:-bob@b.example}" <<'PYEOF'
 import os, resource, subprocess, sys
-filt, conf, msg, uid = sys.argv[1:5]
-argv = [filt, "-c", conf, "-f", "alice@a.example", "--", "bob@b.example"]
+filt, conf, msg, uid, rcpt = sys.argv[1:6]
+argv = [filt, "-c", conf, "-f", "alice@a.example", "--", rcpt]
 if os.getuid() == 0:
     argv = ["setpriv", "--reuid=" + uid, "--regid=" + uid,
             "--clear-groups", "--"] + argv
@@ -104,12 +116,7 @@ for c in aes256-gcm aes256-cbc; do
 		echo "  $c: the copy was spooled on disk, not in memory"
 		copy=0
 	fi
-	awk -v kb="$kb" -v copy="$copy" -v size="$size" -v max="$ratio" \
-		-v c="$c" 'BEGIN {
-		r = (kb * 1024 + copy) / size
-		printf "  %s: peak RSS %.1f MB + copy %.1f MB = %.2fx the message (bound %.2fx)\n",
-			c, kb / 1024, copy / 1048576, r, max
-		exit !(r <= max) }' ||
+	within "$c" "$kb" "$copy" "$ratio" ||
 		fail "$c: peak memory above ${ratio}x the message size"
 	smime_of "a-$c" 1 "$S/$c.der" "$c"
 	ossl_decrypt "$S/$c.der" gw-b "$S/$c.plain" ||
@@ -144,11 +151,7 @@ stdin_own_buffer b 1 ||
 	fail "inbound BER: sendmail did not read the filter's own buffer"
 # its pages are the filter's: in the RSS already
 copy=0
-awk -v kb="$kb" -v copy="$copy" -v size="$size" -v max="$in_ratio" 'BEGIN {
-	r = (kb * 1024 + copy) / size
-	printf "  inbound BER: peak RSS %.1f MB + copy %.1f MB = %.2fx the message (bound %.2fx)\n",
-		kb / 1024, copy / 1048576, r, max
-	exit !(r <= max) }' ||
+within "inbound BER" "$kb" "$copy" "$in_ratio" ||
 	fail "inbound BER: peak memory above ${in_ratio}x the message size"
 ok "inbound: 60 MB BER envelope decrypted within ${in_ratio}x, text intact"
 
@@ -159,20 +162,7 @@ for v in b a-aes256-cbc; do
 	reset "$v"
 	case $v in
 	b) read -r rc kb < <(peak b) ;;
-	*) read -r rc kb < <("$PY" - "$SMIMEGW" "$(conf "$v")" "$big" \
-		"$FILTER_UID" <<'PYEOF'
-import os, resource, subprocess, sys
-filt, conf, msg, uid = sys.argv[1:5]
-argv = [filt, "-c", conf, "-f", "alice@a.example", "--", "carol@a.example"]
-if os.getuid() == 0:
-    argv = ["setpriv", "--reuid=" + uid, "--regid=" + uid,
-            "--clear-groups", "--"] + argv
-with open(msg, "rb") as f:
-    rc = subprocess.run(argv, stdin=f, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL).returncode
-print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-PYEOF
-	) ;;
+	*) read -r rc kb < <(peak "$v" "$big" carol@a.example) ;;
 	esac
 	[ "$rc" = 0 ] || fail "plain, $v: the filter exited $rc"
 	[ "$(calls "$v")" = 1 ] || fail "plain, $v: expected one sendmail call"
@@ -180,11 +170,7 @@ PYEOF
 		fail "plain, $v: the copy is not the message as it came"
 	stdin_own_buffer "$v" 1 ||
 		fail "plain, $v: sendmail did not read the filter's own buffer"
-	awk -v kb="$kb" -v size="$size" -v max="$in_ratio" -v v="$v" 'BEGIN {
-		r = kb * 1024 / size
-		printf "  plain, %s: peak RSS %.1f MB = %.2fx the message (bound %.2fx)\n",
-			v, kb / 1024, r, max
-		exit !(r <= max) }' ||
+	within "plain, $v" "$kb" 0 "$in_ratio" ||
 		fail "plain, $v: peak memory above ${in_ratio}x the message size"
 	ok "plain 60 MB ($v): the message as it came, within ${in_ratio}x"
 done
@@ -198,11 +184,7 @@ make_gateway a-sign a.example gw-a signing.mode=partners \
 peer a-sign b.example.pem gw-b
 read -r rc kb < <(peak a-sign)
 [ "$rc" = 0 ] || fail "signed: gateway A exited $rc on the 60 MB message"
-awk -v kb="$kb" -v size="$size" -v max="$sign_ratio" 'BEGIN {
-	r = kb * 1024 / size
-	printf "  outbound signed: peak RSS %.1f MB = %.2fx the message (bound %.2fx)\n",
-		kb / 1024, r, max
-	exit !(r <= max) }' ||
+within "outbound signed" "$kb" 0 "$sign_ratio" ||
 	fail "outbound signed: peak memory above ${sign_ratio}x the message size"
 cp "$(cap a-sign 1)/msg" "$S/signed.eml"
 chmod 644 "$S/signed.eml"
@@ -234,11 +216,7 @@ PYEOF
 	esac
 	stdin_own_buffer "b-$v" 1 ||
 		fail "signed, $v: sendmail did not read the filter's own buffer"
-	awk -v kb="$kb" -v size="$size" -v max="$in_ratio" -v v="$v" 'BEGIN {
-		r = kb * 1024 / size
-		printf "  signed, %s: peak RSS %.1f MB = %.2fx the message (bound %.2fx)\n",
-			v, kb / 1024, r, max
-		exit !(r <= max) }' ||
+	within "signed, $v" "$kb" 0 "$in_ratio" ||
 		fail "signed, $v: peak memory above ${in_ratio}x the message size"
 	ok "inbound signed ($v): verified, text intact, within ${in_ratio}x"
 done

@@ -16,6 +16,7 @@
 #ifndef SG_TEST_H
 #define SG_TEST_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 extern int sg_test_failures;	/* failed checks in the current test */
@@ -43,6 +44,16 @@ extern int sg_test_failed;
 #define SG_RUN(fn) sg_test_run(#fn, fn)
 
 void	sg_test_run(const char *name, void (*fn)(void));
+
+/* sg_test_sh - system(3) of a command made from fmt; a failed check if not 0 */
+bool	sg_test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * sg_test_open_fds - how many of our descriptors have a /proc/self/fd
+ * link that starts with prefix ("/memfd:"); *last (may be NULL) is the
+ * number of the last one seen
+ */
+int	sg_test_open_fds(const char *prefix, int *last);
 int	sg_test_done(void);
 
 #endif

@@ -12,7 +12,6 @@
  *	its pages through a second descriptor. Changes to a sealed buffer
  *	are made in a child, which must die of SIGABRT.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -54,23 +53,7 @@ static int holds(const sg_buf *buf, const void *want, size_t len)
 /* memfiles - how many smimegw-buf memory files we have open */
 static int memfiles(void)
 {
-	char	path[300], link[300];
-	DIR    *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	ssize_t	n;
-	int	count = 0;
-
-	SG_CHECK(d != NULL);
-	while (d && (e = readdir(d)) != NULL) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
-			continue;
-		link[n] = '\0';
-		count += strncmp(link, "/memfd:smimegw-buf", 18) == 0;
-	}
-	if (d)
-		closedir(d);
-	return count;
+	return sg_test_open_fds("/memfd:smimegw-buf", NULL);
 }
 
 /* memfile - a new, empty memory-file buffer */

@@ -19,7 +19,6 @@
  *	the header region against the promise: 1 never where the whole
  *	parse says parsed && !for_us, 0 never where it says parsed && for_us.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,23 +33,6 @@
 
 static sg_testkit_id ours, ours2, other;
 
-/* run - a shell command built from fmt; true when it exits 0 */
-static bool run(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static bool run(const char *fmt, ...)
-{
-	char	cmd[8192];
-	va_list	ap;
-	int	rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	SG_CHECK_MSG(rc == 0, "%s", cmd);
-	return rc == 0;
-}
 
 /* path_of - DIR/name in the private test directory */
 static const char *path_of(const char *name, char *buf, size_t size)
@@ -253,7 +235,7 @@ static void test_openssl_envelopes(void)
 			 *rids[r] ? rids[r] : "issuer", recips[k][0],
 			 recips[k][1]);
 		path_of("env.der", file, sizeof(file));
-		if (!run("openssl cms -encrypt -binary %s %s %s -in %s "
+		if (!sg_test_sh("openssl cms -encrypt -binary %s %s %s -in %s "
 			 "-outform DER -out %s %s", forms[f], ciphers[c],
 			 rids[r], plain, file, certs)
 		    || !read_file(file, &der))
@@ -313,7 +295,7 @@ static void test_indefinite_recipient_infos(void)
 	for (k = 0; k < 2; k++) {
 		path_of("env-stream.der", file, sizeof(file));
 		path_of("env-indef.der", file2, sizeof(file2));
-		if (!run("openssl cms -encrypt -binary -stream %s -in %s "
+		if (!sg_test_sh("openssl cms -encrypt -binary -stream %s -in %s "
 			 "-outform DER -out %s %s %s", k ? "-aes-256-gcm" : "",
 			 plain, file, other.cert_path, ours.cert_path)
 		    || !read_file(file, &ber))
@@ -340,7 +322,7 @@ static void test_indefinite_recipient_infos(void)
 		new_end = out.len;
 		sg_buf_append(&out, ber.data + set_end, ber.len - set_end);
 		write_file(file2, out.data, out.len);
-		run("openssl cms -decrypt -binary -inform DER -in %s -inkey %s "
+		sg_test_sh("openssl cms -decrypt -binary -inform DER -in %s -inkey %s "
 		    "-recip %s -out %s.out && cmp -s %s.out %s", file2,
 		    ours.key_path, ours.cert_path, file2, file2, plain);
 		snprintf(what, sizeof(what), "indefinite RecipientInfos, %s",
@@ -417,13 +399,13 @@ static void test_nss_envelope(void)
 	path_of("nss-bob.pem", crt, sizeof(crt));
 	path_of("nss-env.der", der, sizeof(der));
 	kr = keyring_of(mine, 1);
-	if (!run("(umask 077; openssl pkcs12 -in %s -passin pass:nss -nocerts "
+	if (!sg_test_sh("(umask 077; openssl pkcs12 -in %s -passin pass:nss -nocerts "
 		 "-nodes -out %s 2>/dev/null || openssl pkcs12 -legacy -in %s "
 		 "-passin pass:nss -nocerts -nodes -out %s) && (openssl pkcs12 "
 		 "-in %s -passin pass:nss -clcerts -nokeys -out %s 2>/dev/null "
 		 "|| openssl pkcs12 -legacy -in %s -passin pass:nss -clcerts "
 		 "-nokeys -out %s)", p12, key, p12, key, p12, crt, p12, crt)
-	    || !run("openssl smime -pk7out -in %s | openssl pkcs7 -outform DER "
+	    || !sg_test_sh("openssl smime -pk7out -in %s | openssl pkcs7 -outform DER "
 		    "-out %s", eml, der)
 	    || !read_file(der, &env))
 		goto cleanup;
@@ -549,7 +531,7 @@ static void test_mutations_keep_the_promise(void)
 	make_plain(700, plain, sizeof(plain));
 	path_of("mut.der", file, sizeof(file));
 	for (form = 0; form < 2; form++) {
-		if (!run("openssl cms -encrypt -binary %s -in %s -outform DER "
+		if (!sg_test_sh("openssl cms -encrypt -binary %s -in %s -outform DER "
 			 "-out %s %s %s", form ? "-stream -aes-256-gcm" :
 			 "-keyid", plain, file, other.cert_path, ours.cert_path)
 		    || !read_file(file, &der))

@@ -39,11 +39,6 @@ static char dir[600];
 static char *in_rcpts[] = {"bob@b.example"};
 static char *out_rcpts[] = {"carol@c.example"};
 
-/* sh - run a shell command; checks it worked */
-static void sh(const char *cmd)
-{
-	SG_CHECK_MSG(system(cmd) == 0, "%s", cmd);
-}
 
 /* slurp - a whole file */
 static void slurp(const char *path, sg_buf *out)
@@ -100,7 +95,7 @@ static void envelope(const char *opts, const char *certs, bool small,
 		 "'From: alice@a.example\\nTo: bob@b.example\\nSubject: "
 		 "big\\n'; openssl cms -encrypt -binary %s -in in %s; } "
 		 ">env.eml", dir, small ? "2000" : "-0", opts, certs);
-	sh(cmd);
+	sg_test_sh("%s", cmd);
 	slurp(path, out);
 }
 
@@ -276,7 +271,7 @@ static void test_broken(void)
 			 "1.0\\nContent-Type: application/pkcs7-mime; smime-type"
 			 "=authEnveloped-data\\nContent-Transfer-Encoding: "
 			 "base64\\n\\n'; base64 -w 76 bad.der; } >bad.eml", dir);
-		sh(cmd);
+		sg_test_sh("%s", cmd);
 	}
 	snprintf(path, sizeof(path), "%s/bad.eml", dir);
 	slurp(path, &msg);

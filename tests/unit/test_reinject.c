@@ -599,27 +599,7 @@ static void test_spool_write_failure_is_tempfail(void)
 /* memfds - our descriptors that are memory files, and the last one seen */
 static int memfds(int *last)
 {
-	char	path[300], link[300];
-	DIR    *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	ssize_t	n;
-	int	count = 0;
-
-	SG_CHECK(d != NULL);
-	while (d && (e = readdir(d)) != NULL) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
-			continue;
-		link[n] = '\0';
-		if (strncmp(link, "/memfd:", 7) == 0
-		    && atoi(e->d_name) != dirfd(d)) {
-			count++;
-			*last = atoi(e->d_name);
-		}
-	}
-	if (d)
-		closedir(d);
-	return count;
+	return sg_test_open_fds("/memfd:", last);
 }
 
 /*

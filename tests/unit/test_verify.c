@@ -26,7 +26,6 @@
  *	lone CR, line ends across the 16 KB pieces, random CR/LF soup).
  *	Interoperability with openssl, gpgsm and NSS is in tests/interop.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,23 +375,6 @@ static void test_hostile(void)
 	sg_buf_free(&m);
 }
 
-/* sh - run a shell command; false (and a failed check) when it fails */
-static bool sh(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static bool sh(const char *fmt, ...)
-{
-	char	cmd[4096];
-	va_list	ap;
-	int	rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	SG_CHECK_MSG(rc == 0, "%s", cmd);
-	return rc == 0;
-}
 
 /* ossl_sign - openssl cms -sign OPTS over data by rsa, DER into out */
 static void ossl_sign(const char *opts, const void *data, size_t len,
@@ -415,7 +397,7 @@ static void ossl_sign(const char *opts, const void *data, size_t len,
 	snprintf(in, sizeof(in), "%s", vt_write("canon-in", data, len));
 	snprintf(der, sizeof(der), "%s/canon-sig.der", sg_testkit_dir());
 	sg_buf_reset(out);
-	if (!sh("openssl cms -sign %s -md sha256 -signer %s -inkey %s -in %s "
+	if (!sg_test_sh("openssl cms -sign %s -md sha256 -signer %s -inkey %s -in %s "
 		"-outform DER -out %s", opts, crt, key, in, der))
 		return;
 	st = sg_buf_read_file(out, der, 1 << 20);
