@@ -17,6 +17,7 @@
 
 #define SG_INREAD_CHUNK	65536
 #define SG_INREAD_SMALL	SG_MIME_HEAD_BODY	/* held in malloc'd memory */
+#define SG_INREAD_HEAD_MAX (1024 * 1024)	/* header and peek, at most */
 
 /*
  * sg_inread_some - append what one read(2) gives, at most SG_INREAD_CHUNK
@@ -72,8 +73,10 @@ static sg_status sg_inread_rest(int fd, sg_buf *msg, size_t total,
 
 /*
  * sg_inread_head - read until the header block is complete and more than
- * SG_MIME_HEAD_BODY bytes of body follow it (true; *body is the header's
- * length), or to the end of input (false)
+ * SG_MIME_HEAD_BODY bytes of body follow it (*enough; *body is the
+ * header's length), or to the end of input, or until SG_INREAD_HEAD_MAX
+ * bytes are in without that (a header block far over Postfix's
+ * header_size_limit: not worth the look, and each look reads it whole)
  */
 static sg_status sg_inread_head(int fd, sg_buf *msg, size_t *total,
 				size_t max_len, size_t *body, bool *enough)
@@ -84,7 +87,8 @@ static sg_status sg_inread_head(int fd, sg_buf *msg, size_t *total,
 	*enough = false;
 	for (;;) {
 		st = sg_inread_some(fd, msg, &n, total, max_len);
-		if (!sg_status_is_ok(&st) || n == 0)
+		if (!sg_status_is_ok(&st) || n == 0
+		    || msg->len > SG_INREAD_HEAD_MAX)
 			return st;
 		*body = sg_mime_raw_header_len(msg->data, msg->len);
 		/*
@@ -156,9 +160,9 @@ sg_status sg_inread_fd(const sg_config *cfg, const char *sender,
 		return sg_inread_rest(fd, &in->msg, 0, cfg->max_message_size);
 	st = sg_inread_head(fd, &in->msg, &total, cfg->max_message_size,
 			    &body, &enough);
-	if (!sg_status_is_ok(&st) || !enough)
+	if (!sg_status_is_ok(&st))
 		return st;
-	if (!sg_inread_ours(cfg, in, body, &dec))
+	if (!enough || !sg_inread_ours(cfg, in, body, &dec))
 		return sg_inread_rest(fd, &in->msg, total,
 				      cfg->max_message_size);
 	/* From here the raw body is not kept: see DESCRIPTION. */

@@ -311,6 +311,24 @@ static void test_held(void)
 	SG_CHECK_MSG(sg_status_is_ok(&st) && in.decoded, "%s", st.text);
 	sg_inread_free(&in);
 	cfg->max_message_size = 10485760;
+	/* a header block of 2 MB in front of the envelope: held as it came */
+	{
+		sg_buf	big = SG_BUF_INIT;
+		size_t	i;
+
+		for (i = 0; i < 40000; i++)
+			sg_buf_append_str(&big, "X-Filler: a header field "
+					  "that makes the block large\n");
+		sg_buf_append(&big, msg.data, msg.len);
+		in = (sg_inread) SG_INREAD_INIT;
+		st = read_in(&big, "alice@a.example", in_rcpts, &in);
+		SG_CHECK_MSG(sg_status_is_ok(&st) && !in.decoded
+			     && in.msg.len == big.len
+			     && memcmp(in.msg.data, big.data, big.len) == 0,
+			     "%s", st.text);
+		sg_inread_free(&in);
+		sg_buf_free(&big);
+	}
 	sg_buf_free(&msg);
 }
 
