@@ -4,6 +4,7 @@
 # SYNOPSIS
 #	bash tests/fuzz/gen-seeds.sh [-k]
 #	bash tests/fuzz/gen-seeds.sh -s SMIMEGW_CMS
+#	bash tests/fuzz/gen-seeds.sh -i
 #
 # DESCRIPTION
 #	The CMS target decrypts with a fixed keyring: keys/fuzz.pem and
@@ -26,6 +27,11 @@
 #	messages of tests/data/nss), corpus/smimeattr (attribute values cut
 #	out of those signatures) and corpus/mimesig (multipart/signed and
 #	opaque messages). Every verify seed is checked with openssl first.
+#
+#	-i makes the seeds of corpus/inread: inbound messages whose
+#	envelope, over 64 KB, is for the fuzz identity (DER; BER with GCM;
+#	two recipients by subjectKeyIdentifier), one for someone else, and
+#	a small plain message.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 keys=$here/keys
@@ -169,9 +175,46 @@ gen_sig() {
 		"$keys/verify-crl"/* "$keys/verify-now" "$content"
 	echo "gen-seeds: $(ls "$vfy" | wc -l) verify seeds, $(ls "$attr" | wc -l) attribute seeds"
 }
+# gen_inread - the seeds of corpus/inread (see -i above)
+gen_inread() {
+	local in=$here/corpus/inread i
+	mkdir -p "$in"
+	openssl req -x509 -newkey rsa:1024 -nodes -days 36500 \
+		-subj "/CN=other.example" -keyout "$tmp/other.key" \
+		-out "$tmp/other.pem" 2>/dev/null
+	{
+		printf 'Content-Type: text/plain\r\n\r\n'
+		for i in $(seq 1 1400); do
+			printf 'line %d of a text over 64 KB, for the fuzz seeds\r\n' "$i"
+		done
+	} >"$tmp/text"
+	# big NAME [openssl cms options...] - an inbound message, S/MIME
+	big() {
+		local name=$1
+		shift
+		{
+			printf 'From: alice@a.example\nTo: bob@b.example\n'
+			printf 'Subject: fuzz seed\n'
+			openssl cms -encrypt -binary -in "$tmp/text" "$@"
+		} >"$in/$name.eml"
+	}
+	big der-aes256 -aes256 "$keys/fuzz.pem"
+	big ber-gcm -stream -aes-128-gcm "$keys/fuzz.pem"
+	big ber-ski-two -stream -aes256 -keyid "$tmp/other.pem" "$keys/fuzz.pem"
+	big not-for-us -aes256 "$tmp/other.pem"
+	printf 'From: alice@a.example\nTo: bob@b.example\n\nplain\n' \
+		>"$in/plain.eml"
+	chmod 644 "$in"/*
+	echo "gen-seeds: $(ls "$in" | wc -l) inread seeds in $in"
+}
+
 if [ "${1:-}" = -s ]; then
 	[ $# -eq 2 ] || { echo "usage: $0 -s SMIMEGW_CMS" >&2; exit 2; }
 	gen_sig "$2"
+	exit 0
+fi
+if [ "${1:-}" = -i ]; then
+	gen_inread
 	exit 0
 fi
 
