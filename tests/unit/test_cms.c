@@ -245,6 +245,43 @@ static void test_not_for_us(void)
 }
 
 /*
+ * reject_corrupted - decrypt der with one byte at off changed by mask (at
+ * off - 1, off - 2, ... while it still decrypts) until it is refused,
+ * at most eight times: CBC has no integrity, so a substituted random key
+ * (RFC 3218) or a garbled last block gives valid padding about one time
+ * in 256, and then garbage, which must never be the content. The
+ * refusal's status; no output with it.
+ */
+static sg_status reject_corrupted(const sg_keyring *kr, const sg_buf *der,
+				  size_t off, uint8_t mask,
+				  const sg_buf *content, sg_cms_info *info)
+{
+	sg_buf	bad = SG_BUF_INIT, out = SG_BUF_INIT;
+	sg_status st = sg_status_ok();
+	size_t	i;
+
+	for (i = 0; i < 8 && i <= off; i++) {
+		sg_buf_reset(&bad);
+		sg_buf_append(&bad, der->data, der->len);
+		bad.data[off - i] ^= mask;
+		sg_buf_reset(&out);
+		sg_buf_append(&out, "stale", 5);
+		st = sg_cms_decrypt(kr, bad.data, bad.len, &out, info);
+		if (st.code == SG_REJECT) {
+			SG_CHECK(out.len == 0);
+			break;
+		}
+		SG_CHECK_MSG(sg_status_is_ok(&st) && !(out.len == content->len
+			     && memcmp(out.data, content->data, out.len) == 0),
+			     "corruption at %zu: %s", off - i, st.text);
+	}
+	SG_CHECK_MSG(st.code == SG_REJECT, "never refused: %s", st.text);
+	sg_buf_free(&bad);
+	sg_buf_wipe_free(&out);
+	return st;
+}
+
+/*
  * RFC 3218: a corrupted encrypted key and corrupted ciphertext (bad
  * padding or tag) give the same status and the same sentence.
  */
@@ -272,18 +309,15 @@ static void test_corruption_is_rejected_alike(void)
 			key_off = (size_t) off + sizeof(enckey_hdr) + 100;
 
 			/* encrypted key */
-			sg_buf_reset(&bad);
-			sg_buf_append(&bad, der.data, der.len);
-			bad.data[key_off] ^= 0x01;
-			key_st = expect_reject(kr, bad.data, bad.len, &info);
+			key_st = reject_corrupted(kr, &der, key_off, 0x01,
+						  &content, &info);
 			SG_CHECK(info.for_us);
 
 			/* ciphertext: a byte in the last 32 of the content */
-			sg_buf_reset(&bad);
-			sg_buf_append(&bad, der.data, der.len);
-			bad.data[der.len - (sg_cipher_is_aead(ciphers[c]) ? 40 : 5)]
-				^= 0x80;
-			ct_st = expect_reject(kr, bad.data, bad.len, &info);
+			ct_st = reject_corrupted(kr, &der, der.len -
+						 (sg_cipher_is_aead(ciphers[c])
+						  ? 40 : 5), 0x80, &content,
+						 &info);
 			SG_CHECK(strcmp(key_st.text, ct_st.text) == 0);
 
 			if (sg_cipher_is_aead(ciphers[c])) {
