@@ -422,6 +422,28 @@ static int sg_smimeattr_digits(const char *p, int n)
 	return v;
 }
 
+/*
+ * sg_smimeattr_content_len - the content length that the header of the
+ * one element der holds says (short or long form), or SIZE_MAX when
+ * that header does not frame exactly len bytes
+ */
+static size_t sg_smimeattr_content_len(const uint8_t *der, size_t len)
+{
+	size_t	hdr = 2, clen, k;
+
+	if (len < 2)
+		return SIZE_MAX;
+	clen = der[1];
+	if (der[1] & 0x80) {
+		k = der[1] & 0x7f;
+		if (k == 0 || k > 4 || len < 2 + k)
+			return SIZE_MAX;
+		for (clen = 0; hdr < 2 + k; hdr++)
+			clen = clen << 8 | der[hdr];
+	}
+	return hdr + clen == len ? clen : SIZE_MAX;
+}
+
 /* sg_smimeattr_time_decode - a SigningTime value as seconds since 1970 */
 sg_status sg_smimeattr_time_decode(const uint8_t *der, size_t len,
 				   time_t *t)
@@ -448,7 +470,12 @@ sg_status sg_smimeattr_time_decode(const uint8_t *der, size_t len,
 	if (n > 0 && text[n - 1] == '\0')
 		n--;
 	text[n] = '\0';
-	if (strlen(text) != n)
+	/*
+	 * libtasn1 hands a time back as a C string: NUL bytes inside the
+	 * value ("...Z\0\0") would be cut off unseen. The value's own
+	 * length, from the DER, must be what was read.
+	 */
+	if (strlen(text) != n || sg_smimeattr_content_len(der, len) != n)
 		return sg_status_make(SG_REJECT, "SigningTime holds a NUL");
 	memset(&tm, 0, sizeof(tm));
 	/* DER: seconds present, "Z", no fraction (RFC 5280 4.1.2.5). */
