@@ -4,10 +4,8 @@
  * SUMMARY
  *	read one message; a large S/MIME envelope for us is decoded as it comes
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sg_cms.h"
 #include "sg_inread.h"
@@ -15,33 +13,23 @@
 #include "sg_mime.h"
 #include "sg_policy.h"
 
-#define SG_INREAD_CHUNK	65536
 #define SG_INREAD_SMALL	SG_MIME_HEAD_BODY	/* held in malloc'd memory */
 #define SG_INREAD_HEAD_MAX (1024 * 1024)	/* header and peek, at most */
 
 /*
- * sg_inread_some - append what one read(2) gives, at most SG_INREAD_CHUNK
- * bytes; *n is 0 at the end of input. *total counts every byte read.
+ * sg_inread_some - sg_buf_read_some(), counting every byte read in *total
+ * against max_len
  */
 static sg_status sg_inread_some(int fd, sg_buf *buf, size_t *n, size_t *total,
 				size_t max_len)
 {
-	ssize_t	got;
+	sg_status st = sg_buf_read_some(buf, fd, n);
 
-	sg_buf_reserve(buf, SG_INREAD_CHUNK);
-	do {
-		got = read(fd, buf->data + buf->len, SG_INREAD_CHUNK);
-	} while (got < 0 && errno == EINTR);
-	if (got < 0)
-		return sg_status_make(SG_TEMPFAIL, "read error: %s",
-				      strerror(errno));
-	sg_buf_set_len(buf, buf->len + (size_t) got);
-	*n = (size_t) got;
-	*total += (size_t) got;
-	if (*total > max_len)
+	*total += *n;
+	if (sg_status_is_ok(&st) && *total > max_len)
 		return sg_status_make(SG_REJECT, "input is larger than the "
 				      "limit of %zu bytes", max_len);
-	return sg_status_ok();
+	return st;
 }
 
 /*

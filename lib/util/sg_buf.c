@@ -214,32 +214,37 @@ void	sg_buf_wipe_free(sg_buf *buf)
 	sg_buf_free(buf);
 }
 
+/* sg_buf_read_some - append what one read(2) gives; *n is 0 at EOF */
+sg_status sg_buf_read_some(sg_buf *buf, int fd, size_t *n)
+{
+	ssize_t	got;
+
+	sg_buf_reserve(buf, 65536);
+	do {
+		got = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
+	} while (got < 0 && errno == EINTR);
+	*n = got > 0 ? (size_t) got : 0;
+	if (got < 0)
+		return sg_status_make(SG_TEMPFAIL, "read error: %s",
+				      strerror(errno));
+	sg_buf_set_len(buf, buf->len + *n);
+	return sg_status_ok();
+}
+
 /* sg_buf_read_fd - append everything readable from fd until EOF */
 sg_status sg_buf_read_fd(sg_buf *buf, int fd, size_t max_len)
 {
-	size_t	start = buf->len;
-	ssize_t	n;
+	size_t	start = buf->len, n;
+	sg_status st;
 
-	for (;;) {
-		sg_buf_reserve(buf, 65536);
-		n = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return sg_status_make(SG_TEMPFAIL, "read error: %s",
-					      strerror(errno));
-		}
-		if (n == 0)
-			break;
-		buf->len += (size_t) n;
-		buf->data[buf->len] = '\0';
-		sg_buf_mark(buf);
-		if (buf->len - start > max_len)
+	do {
+		st = sg_buf_read_some(buf, fd, &n);
+		if (sg_status_is_ok(&st) && buf->len - start > max_len)
 			return sg_status_make(SG_REJECT,
 			      "input is larger than the limit of %zu bytes",
 					      max_len);
-	}
-	return sg_status_ok();
+	} while (sg_status_is_ok(&st) && n > 0);
+	return st;
 }
 
 /* sg_buf_read_file - append a whole file; TEMPFAIL when it can't be read */

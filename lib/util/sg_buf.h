@@ -94,6 +94,13 @@ void	sg_buf_free(sg_buf *buf);
  */
 void	sg_buf_wipe_free(sg_buf *buf);
 
+/*
+ * sg_buf_read_some - append what one read(2) gives (into at least 64 KB of
+ * room); *n is the number of bytes, 0 at the end of input; SG_TEMPFAIL on
+ * a read error
+ */
+sg_status sg_buf_read_some(sg_buf *buf, int fd, size_t *n);
+
 /* sg_buf_read_fd - append everything readable from fd until EOF */
 sg_status sg_buf_read_fd(sg_buf *buf, int fd, size_t max_len);
 
