@@ -156,45 +156,51 @@ static sg_status sg_mimesig_detached(sg_mime *m, const char *boundary,
 }
 
 /*
+ * sg_mimesig_top_type - the first Content-Type of m as GMime reads it, or
+ * NULL: none, a plain top level (sg_mime_plain_top), or one that does not
+ * parse (the caller unrefs it)
+ */
+static GMimeContentType *sg_mimesig_top_type(sg_mime *m)
+{
+	sg_buf	value = SG_BUF_INIT;
+	GMimeContentType *ct = NULL;
+
+	if (!sg_mime_plain_top(m) && sg_mime_header(m, "Content-Type", &value)) {
+		sg_mime_init();
+		ct = g_mime_content_type_parse(NULL, (const char *) value.data);
+	}
+	sg_buf_free(&value);
+	return ct;
+}
+
+/*
  * sg_mimesig_maybe - can sg_mimesig_find() find anything at the top level
- * of m: is it not plain (sg_mime_plain_top), with a first Content-Type of
- * multipart/signed or application/ (or one that does not parse)?
+ * of m: is its first Content-Type (sg_mimesig_top_type) multipart/signed
+ * or application/?
  */
 bool	sg_mimesig_maybe(sg_mime *m)
 {
-	sg_buf	value = SG_BUF_INIT;
-	GMimeContentType *ct;
-	bool	maybe = false;
+	GMimeContentType *ct = sg_mimesig_top_type(m);
+	bool	maybe;
 
-	if (sg_mime_plain_top(m) || !sg_mime_header(m, "Content-Type", &value))
-		goto out;
-	sg_mime_init();
-	ct = g_mime_content_type_parse(NULL, (const char *) value.data);
-	maybe = ct == NULL
-		|| g_mime_content_type_is_type(ct, "multipart", "signed")
+	if (ct == NULL)
+		return false;
+	maybe = g_mime_content_type_is_type(ct, "multipart", "signed")
 		|| g_mime_content_type_is_type(ct, "application", "*");
-	if (ct != NULL)
-		g_object_unref(ct);
-out:
-	sg_buf_free(&value);
+	g_object_unref(ct);
 	return maybe;
 }
 
 /* sg_mimesig_find - the signature at the top level of m, if any */
 sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig)
 {
-	sg_buf	value = SG_BUF_INIT;
-	GMimeContentType *ct = NULL;
+	GMimeContentType *ct;
 	const char *protocol, *boundary;
 	sg_status st = sg_status_ok();
 
 	sig->kind = SG_MIMESIG_NONE;
-	if (sg_mime_plain_top(m) || !sg_mime_header(m, "Content-Type", &value))
-		goto cleanup;
-	sg_mime_init();
-	ct = g_mime_content_type_parse(NULL, (const char *) value.data);
-	if (ct == NULL)
-		goto cleanup;
+	if ((ct = sg_mimesig_top_type(m)) == NULL)
+		return st;
 	if (g_mime_content_type_is_type(ct, "multipart", "signed")) {
 		protocol = g_mime_content_type_get_parameter(ct, "protocol");
 		boundary = g_mime_content_type_get_parameter(ct, "boundary");
@@ -214,9 +220,7 @@ sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig)
 		st = sg_status_ok();
 	}
 cleanup:
-	if (ct != NULL)
-		g_object_unref(ct);
-	sg_buf_free(&value);
+	g_object_unref(ct);
 	if (!sg_status_is_ok(&st))
 		sg_mimesig_free(sig);
 	return st;

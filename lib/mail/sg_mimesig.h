@@ -77,8 +77,8 @@ sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig);
 /*
  * sg_mimesig_maybe - false when sg_mimesig_find() would find nothing
  * (NONE, no refusal) without reading the body: the top level is plain
- * (sg_mime_plain_top) or its first Content-Type is neither
- * multipart/signed nor application/
+ * (sg_mime_plain_top), has no Content-Type that GMime can parse, or its
+ * first Content-Type is neither multipart/signed nor application/
  */
 bool	sg_mimesig_maybe(sg_mime *m);
 void	sg_mimesig_free(sg_mimesig *sig);
