@@ -484,6 +484,22 @@ static const char *direction_name(sg_direction d)
 }
 
 /*
+ * whole_buffer - the buffer (the decrypted message, or the message as
+ * read) whose bytes are all of copy c, so that sendmail reads that buffer
+ * itself (sg_reinject_buf: a memory file is not copied again); NULL if none
+ */
+static sg_buf *whole_buffer(const sg_gateway_copy *c, sg_buf *msg,
+			    sg_buf *input)
+{
+	if (c->bytes == msg->data && c->len == msg->len)
+		return msg;
+	if (input->data != NULL && c->bytes == input->data
+	    && c->len == input->len)
+		return input;
+	return NULL;
+}
+
+/*
  * send_copies - reinject every copy; exit 75 unless all were accepted.
  * One log line per copy once sendmail accepted it, then one final line
  * for the message.
@@ -492,23 +508,20 @@ static void send_copies(const sg_gateway_job *job, sg_gateway_result *res)
 {
 	const char *dir = direction_name(res->direction);
 	char	head[200];
+	sg_buf *whole;
 	sg_status st;
 	size_t	k;
 
 	for (k = 0; k < res->ncopies; k++) {
 		sg_gateway_copy *c = &res->copies[k];
 
+		whole = whole_buffer(c, &res->msg, job->input);
 		st = c->spool != NULL
 			? sg_reinject_spooled(job->cfg->sendmail, job->sender,
 					      c->rcpts, c->nrcpts, c->spool)
-			: c->bytes == res->msg.data && c->len == res->msg.len
+			: whole != NULL
 			? sg_reinject_buf(job->cfg->sendmail, job->sender,
-					  c->rcpts, c->nrcpts, &res->msg)
-			: job->input->data != NULL
-			&& c->bytes == job->input->data
-			&& c->len == job->input->len
-			? sg_reinject_buf(job->cfg->sendmail, job->sender,
-					  c->rcpts, c->nrcpts, job->input)
+					  c->rcpts, c->nrcpts, whole)
 			: sg_reinject(job->cfg->sendmail, job->sender, c->rcpts,
 				      c->nrcpts, c->bytes, c->len);
 		snprintf(head, sizeof(head), "%s: copy=%zu/%zu", dir, k + 1,
