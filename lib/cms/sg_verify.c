@@ -25,6 +25,7 @@
 
 #include "sg_ber.h"
 #include "sg_buf.h"
+#include "sg_eol.h"
 #include "sg_mem.h"
 #include "sg_smimeattr.h"
 #include "sg_status.h"
@@ -77,12 +78,6 @@ typedef struct view {
 	sg_buf	copy;			/* the transformed bytes, made once */
 	bool	have_copy;		/* ... only when a signer needs them */
 } view;
-
-/* A reader of a view's transformed bytes. */
-typedef struct view_rd {
-	const view *v;
-	size_t	pos;			/* next input byte */
-} view_rd;
 
 #define VIEW_CHUNK	16384		/* transformed bytes per piece */
 
@@ -684,42 +679,12 @@ static bool pick_sigalg(const sinfo *si, gnutls_digest_algorithm_t dig,
 	return true;
 }
 
-/* view_read - the next transformed bytes (size >= 2); 0 at the end */
-static size_t view_read(view_rd *r, uint8_t *out, size_t size)
+/* view_open - a reader of the view's transformed bytes (sg_eol(3)) */
+static void view_open(const view *v, sg_eol_reader *r)
 {
-	const view *v = r->v;
-	const uint8_t *p = v->data, *hit;
-	uint8_t	special = v->canon == SG_VERIFY_CANON_CRLF ? '\n' : '\r';
-	size_t	o = 0, n;
-
-	/* The same decisions as sg_buf_append_crlf() and sg_buf_append_lf(),
-	 * made on the whole input: a CR before an LF is looked for in the
-	 * input, never in a piece of output. */
-	while (r->pos < v->len && o < size) {
-		if (v->canon != SG_VERIFY_CANON_AS_IS && p[r->pos] == special) {
-			if (v->canon == SG_VERIFY_CANON_CRLF) {
-				if (r->pos == 0 || p[r->pos - 1] != '\r') {
-					if (size - o < 2)
-						break;	/* CRLF whole, next time */
-					out[o++] = '\r';
-				}
-				out[o++] = '\n';
-			} else if (r->pos + 1 >= v->len || p[r->pos + 1] != '\n')
-				out[o++] = '\r';	/* a CR not before LF stays */
-			r->pos++;
-			continue;
-		}
-		n = v->len - r->pos;
-		if (n > size - o)
-			n = size - o;
-		if (v->canon != SG_VERIFY_CANON_AS_IS
-		    && (hit = memchr(p + r->pos, special, n)) != NULL)
-			n = (size_t) (hit - (p + r->pos));
-		memcpy(out + o, p + r->pos, n);
-		o += n;
-		r->pos += n;
-	}
-	return o;
+	sg_eol_open(r, v->data, v->len, v->canon == SG_VERIFY_CANON_CRLF
+		    ? SG_EOL_CRLF : v->canon == SG_VERIFY_CANON_LF
+		    ? SG_EOL_LF : SG_EOL_AS_IS);
 }
 
 /* view_hash - digest of the transformed content, in pieces */
@@ -728,7 +693,7 @@ static bool view_hash(const view *v, gnutls_digest_algorithm_t dig,
 {
 	gnutls_hash_hd_t h;
 	uint8_t	buf[VIEW_CHUNK];
-	view_rd	r = { v, 0 };
+	sg_eol_reader r;
 	size_t	n;
 	bool	ok = true;
 
@@ -736,7 +701,8 @@ static bool view_hash(const view *v, gnutls_digest_algorithm_t dig,
 		return gnutls_hash_fast(dig, v->data, v->len, md) >= 0;
 	if (gnutls_hash_init(&h, dig) < 0)
 		return false;
-	while (ok && (n = view_read(&r, buf, sizeof(buf))) > 0)
+	view_open(v, &r);
+	while (ok && (n = sg_eol_read(&r, buf, sizeof(buf))) > 0)
 		ok = gnutls_hash(h, buf, n) >= 0;
 	gnutls_hash_deinit(h, md);
 	gnutls_memset(buf, 0, sizeof(buf));
@@ -747,14 +713,15 @@ static bool view_hash(const view *v, gnutls_digest_algorithm_t dig,
 static bool view_equals(const view *v, const uint8_t *b, size_t blen)
 {
 	uint8_t	buf[VIEW_CHUNK];
-	view_rd	r = { v, 0 };
+	sg_eol_reader r;
 	size_t	n, off = 0;
 	bool	same = true;
 
 	if (v->canon == SG_VERIFY_CANON_AS_IS)
 		return v->len == blen && (blen == 0
 					  || memcmp(v->data, b, blen) == 0);
-	while (same && (n = view_read(&r, buf, sizeof(buf))) > 0) {
+	view_open(v, &r);
+	while (same && (n = sg_eol_read(&r, buf, sizeof(buf))) > 0) {
 		same = n <= blen - off && memcmp(buf, b + off, n) == 0;
 		off += n;
 	}

@@ -483,62 +483,28 @@ void	sg_mime_entity(const sg_mime *m, sg_buf *out)
 /* sg_mime_entity_open - sg_mime_entity(), read in pieces */
 void	sg_mime_entity_open(const sg_mime *m, sg_mime_entity_reader *r)
 {
-	const uint8_t *d = m->data + m->body, *nl;
-	size_t	left = m->len - m->body, bare = 0;
+	const uint8_t *d = m->data + m->body;
+	size_t	left = m->len - m->body;
 
 	memset(r, 0, sizeof(*r));
-	r->data = d;
-	r->len = left;
+	sg_eol_open(&r->body, d, left, SG_EOL_CRLF);
 	sg_mime_entity_head(m, &r->head);
-	/* every LF not after a CR gains one, as in sg_buf_append_crlf() */
-	for (const uint8_t *p = d; (nl = memchr(p, '\n', left - (size_t) (p
-								  - d))) != NULL;
-	     p = nl + 1)
-		if (nl == d || nl[-1] != '\r')
-			bare++;
-	r->total = r->head.len + left + bare;
+	r->total = r->head.len + sg_eol_length(d, left, SG_EOL_CRLF);
 }
 
 /* sg_mime_entity_read - the next want bytes of the entity (sg_cms_source) */
 size_t	sg_mime_entity_read(void *ctx, uint8_t *buf, size_t want)
 {
 	sg_mime_entity_reader *r = ctx;
-	const uint8_t *nl;
 	size_t	n = 0, k;
 
-	while (n < want) {
-		if (r->lf_owed) {
-			buf[n++] = '\n';
-			r->lf_owed = false;
-		} else if (r->head_off < r->head.len) {
-			k = r->head.len - r->head_off;
-			k = k < want - n ? k : want - n;
-			memcpy(buf + n, r->head.data + r->head_off, k);
-			r->head_off += k;
-			n += k;
-		} else if (r->pos < r->len) {
-			k = r->len - r->pos;
-			k = k < want - n ? k : want - n;
-			if ((nl = memchr(r->data + r->pos, '\n', k)) != NULL)
-				k = (size_t) (nl - (r->data + r->pos));
-			memcpy(buf + n, r->data + r->pos, k);
-			r->pos += k;
-			n += k;
-			if (nl == NULL)
-				continue;
-			/* room for one more: the LF was within want - n */
-			r->pos++;
-			if (nl == r->data || nl[-1] != '\r') {
-				buf[n++] = '\r';
-				r->lf_owed = true;
-			} else {
-				buf[n++] = '\n';
-			}
-		} else {
-			break;
-		}
+	if (r->head_off < r->head.len) {
+		k = r->head.len - r->head_off;
+		n = k < want ? k : want;
+		memcpy(buf, r->head.data + r->head_off, n);
+		r->head_off += n;
 	}
-	return n;
+	return n + sg_eol_read(&r->body, buf + n, want - n);
 }
 
 /* sg_mime_entity_close - release a reader */

@@ -103,6 +103,7 @@
 #include <stdint.h>
 
 #include "sg_buf.h"
+#include "sg_eol.h"
 #include "sg_status.h"
 
 #define SG_MIME_TRACE_HEADER "X-SMIME-Gateway"
@@ -178,10 +179,7 @@ typedef struct sg_mime_entity_reader {
 	/* private */
 	sg_buf	head;			/* Content-* fields and the empty line */
 	size_t	head_off;
-	const uint8_t *data;		/* the body */
-	size_t	len;
-	size_t	pos;
-	bool	lf_owed;		/* a bare LF became CR; LF comes next */
+	sg_eol_reader body;		/* the body, bare LF made CRLF */
 } sg_mime_entity_reader;
 
 void	sg_mime_entity_open(const sg_mime *m, sg_mime_entity_reader *r);
