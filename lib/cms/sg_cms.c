@@ -1386,7 +1386,7 @@ static int sg_cms_peek_hdr(const uint8_t *in, size_t len, size_t pos,
 				return SG_CMS_PEEK_BAD;
 			v = (v << 8) | in[pos + i + 1 + k];
 		}
-		/* sg_ber(3) would take this one for an indefinite length */
+		/* sg_ber(3) refuses this length: left to the whole decoding */
 		if (v == SIZE_MAX)
 			return SG_CMS_PEEK_MORE;
 		hdr = i + 1 + n;
