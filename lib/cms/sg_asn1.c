@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <libtasn1.h>
 
 #include "sg_asn1.h"
@@ -121,6 +123,52 @@ sg_status sg_asn1_write_str(asn1_node node, const char *path,
 {
 	/* libtasn1 takes len 0 as "decimal string" for INTEGER. */
 	return sg_asn1_write(node, path, value, 0);
+}
+
+/* sg_asn1_alg_der - DER of an AlgorithmIdentifier { oid, params } */
+sg_status sg_asn1_alg_der(const char *oid, const uint8_t *params,
+			  size_t params_len, sg_buf *out)
+{
+	asn1_node alg = NULL;
+	sg_status st;
+
+	st = sg_asn1_create("AlgorithmIdentifier", &alg);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(alg, "algorithm", oid);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(alg, "parameters", params, params_len);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_encode(alg, out);
+	asn1_delete_structure(&alg);
+	return st;
+}
+
+/* sg_asn1_write_ias - issuer and serial number of cert under path */
+sg_status sg_asn1_write_ias(asn1_node node, const char *path,
+			    gnutls_x509_crt_t cert)
+{
+	gnutls_datum_t issuer = {NULL, 0};
+	unsigned char serial[64];
+	size_t	serial_len = sizeof(serial);
+	char	sub[SG_ASN1_OID_MAX + 64];
+	sg_status st;
+	int	ret;
+
+	if ((ret = gnutls_x509_crt_get_raw_issuer_dn(cert, &issuer)) < 0
+	    || (ret = gnutls_x509_crt_get_serial(cert, serial,
+						 &serial_len)) < 0) {
+		gnutls_free(issuer.data);
+		return sg_status_make(SG_CONFIG, "cannot read the "
+				      "certificate's issuer and serial "
+				      "number: %s", gnutls_strerror(ret));
+	}
+	snprintf(sub, sizeof(sub), "%s%sissuer", path, *path ? "." : "");
+	st = sg_asn1_write(node, sub, issuer.data, issuer.size);
+	snprintf(sub, sizeof(sub), "%s%sserialNumber", path, *path ? "." : "");
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(node, sub, serial, serial_len);
+	gnutls_free(issuer.data);
+	return st;
 }
 
 /* sg_asn1_read - read a value of any size into out (replacing it) */

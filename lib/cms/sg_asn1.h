@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gnutls/x509.h>
 #include <libtasn1.h>
 
 #include "sg_buf.h"
@@ -46,6 +47,17 @@ sg_status sg_asn1_write(asn1_node node, const char *path, const void *value,
 /* sg_asn1_write_str - write a NUL-terminated value (OID, decimal, choice) */
 sg_status sg_asn1_write_str(asn1_node node, const char *path,
 			    const char *value);
+
+/* sg_asn1_alg_der - DER of AlgorithmIdentifier { oid, params }, appended */
+sg_status sg_asn1_alg_der(const char *oid, const uint8_t *params,
+			  size_t params_len, sg_buf *out);
+
+/*
+ * sg_asn1_write_ias - path.issuer and path.serialNumber of an
+ * IssuerAndSerialNumber from cert (CONFIG when cert has none)
+ */
+sg_status sg_asn1_write_ias(asn1_node node, const char *path,
+			    gnutls_x509_crt_t cert);
 
 /* sg_asn1_read - read a value of any size into out (replacing it) */
 bool	sg_asn1_read(asn1_node node, const char *path, sg_buf *out);

@@ -50,24 +50,6 @@ static const uint8_t sg_der_null[] = {0x05, 0x00};
   * Encryption.
   */
 
-/* sg_cms_alg_der - DER of an AlgorithmIdentifier { oid, params } */
-static sg_status sg_cms_alg_der(const char *oid, const uint8_t *params,
-				size_t params_len, sg_buf *out)
-{
-	asn1_node alg = NULL;
-	sg_status st;
-
-	st = sg_asn1_create("AlgorithmIdentifier", &alg);
-	if (sg_status_is_ok(&st))
-		st = sg_asn1_write_str(alg, "algorithm", oid);
-	if (sg_status_is_ok(&st))
-		st = sg_asn1_write(alg, "parameters", params, params_len);
-	if (sg_status_is_ok(&st))
-		st = sg_asn1_encode(alg, out);
-	asn1_delete_structure(&alg);
-	return st;
-}
-
 /* sg_cms_oaep_params_der - RSAES-OAEP-params for SHA-256 (RFC 4055) */
 static sg_status sg_cms_oaep_params_der(sg_buf *out)
 {
@@ -75,7 +57,7 @@ static sg_status sg_cms_oaep_params_der(sg_buf *out)
 	sg_buf	sha = SG_BUF_INIT;
 	sg_status st;
 
-	st = sg_cms_alg_der(OID_SHA256, sg_der_null, sizeof(sg_der_null), &sha);
+	st = sg_asn1_alg_der(OID_SHA256, sg_der_null, sizeof(sg_der_null), &sha);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_create("RSAESOAEPParams", &params);
 	if (sg_status_is_ok(&st))
@@ -133,7 +115,6 @@ static sg_status sg_cms_write_ktri(asn1_node ci, const char *base,
 	char	path[160];
 	char	sub[200];
 	sg_buf	tmp = SG_BUF_INIT;
-	gnutls_datum_t issuer = {NULL, 0};
 	unsigned char id[128];
 	size_t	id_len = sizeof(id);
 	unsigned critical;
@@ -168,25 +149,13 @@ static sg_status sg_cms_write_ktri(asn1_node ci, const char *base,
 			st = sg_asn1_write(ci, SUB("rid.subjectKeyIdentifier"),
 					   id, id_len);
 	} else {
-		if (gnutls_x509_crt_get_raw_issuer_dn(cert, &issuer) < 0
-		    || gnutls_x509_crt_get_serial(cert, id, &id_len) < 0) {
-			gnutls_free(issuer.data);
-			return sg_status_make(SG_CONFIG, "cannot read the "
-				     "certificate's issuer and serial number");
-		}
 		st = sg_asn1_write_str(ci, SUB("version"), "0");
 		if (sg_status_is_ok(&st))
 			st = sg_asn1_write_str(ci, SUB("rid"),
 					       "issuerAndSerialNumber");
 		if (sg_status_is_ok(&st))
-			st = sg_asn1_write(ci,
-				   SUB("rid.issuerAndSerialNumber.issuer"),
-					   issuer.data, issuer.size);
-		if (sg_status_is_ok(&st))
-			st = sg_asn1_write(ci,
-			     SUB("rid.issuerAndSerialNumber.serialNumber"),
-					   id, id_len);
-		gnutls_free(issuer.data);
+			st = sg_asn1_write_ias(ci,
+				   SUB("rid.issuerAndSerialNumber"), cert);
 	}
 	if (!sg_status_is_ok(&st))
 		return st;

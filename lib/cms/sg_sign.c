@@ -4,18 +4,14 @@
  * SUMMARY
  *	CMS SignedData: the gateway's signing key and signatures
  * DESCRIPTION
- *	GnuTLS builds the SignedData (gnutls_pkcs7_sign); we add the signed
- *	attributes it does not know (sg_smimeattr) and our own signingTime,
- *	so that a test can fix the time.
- *
- *	RSASSA-PSS: gnutls_pkcs7_sign (3.7.9) takes the signature scheme
- *	from the signer certificate's SubjectPublicKeyInfo, not from a flag:
- *	an rsaEncryption certificate always gives PKCS#1 v1.5. For PSS we
- *	sign with a private copy of the certificate whose SPKI says
- *	id-RSASSA-PSS (gnutls_x509_crt_set_spki, salt = digest length); the
- *	copy only feeds gnutls_pkcs7_sign's parameter choice and the
- *	issuerAndSerialNumber, which are the same as the original's, and the
- *	certificates we send are the originals.
+ *	We write the SignedData ourselves (libtasn1, sg_cms.asn), because
+ *	gnutls_pkcs7_sign hashes content it is given whole: a large
+ *	message would have to exist twice. Here the content is hashed in
+ *	pieces (sg_sign_stream), then the signed attributes (sg_smimeattr)
+ *	are encoded once, signed with gnutls_privkey_sign_data2, and sent
+ *	as those same bytes. The layout is the one gnutls_pkcs7_sign
+ *	writes (test_sign holds the two to the same bytes for PKCS#1 v1.5),
+ *	so the readers that accepted it still do.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,9 +24,9 @@
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
-#include <gnutls/pkcs7.h>
 #include <gnutls/x509.h>
 
+#include "sg_asn1.h"
 #include "sg_certs.h"
 #include "sg_mem.h"
 #include "sg_sign.h"
@@ -38,6 +34,21 @@
 
 #define SG_SIGN_MAX_KEY_FILE	(1024 * 1024)
 #define SG_SIGN_MIN_RSA_BITS	2048
+
+#define OID_DATA		"1.2.840.113549.1.7.1"
+#define OID_SIGNED_DATA		"1.2.840.113549.1.7.2"
+#define OID_RSA			"1.2.840.113549.1.1.1"
+#define OID_MGF1		"1.2.840.113549.1.1.8"
+#define OID_RSASSA_PSS		"1.2.840.113549.1.1.10"
+
+static const uint8_t sg_der_null[] = {0x05, 0x00};
+
+struct sg_sign_stream {
+	const sg_signer *signer;
+	sg_sign_opts opts;
+	gnutls_hash_hd_t hash;
+	uint64_t len;			/* bytes hashed */
+};
 
 struct sg_signer {
 	sg_certs certs;			/* the whole certificate file */
@@ -297,103 +308,331 @@ sg_status sg_signer_check_time(const sg_signer *signer, time_t now)
 	return sg_status_ok();
 }
 
-/* sg_sign_add_attr - add one attribute value to the list */
-static sg_status sg_sign_add_attr(gnutls_pkcs7_attrs_t *attrs,
-				  const char *oid, const sg_buf *value)
+/* sg_sign_check - options that fit the signer */
+static sg_status sg_sign_check(const sg_signer *signer,
+			       const sg_sign_opts *opts)
 {
-	gnutls_datum_t d = {value->data, (unsigned) value->len};
-	int	ret;
-
-	if ((ret = gnutls_pkcs7_add_attr(attrs, oid, &d, 0)) < 0)
-		return sg_status_make(SG_INTERNAL, "cannot add attribute %s: "
-				      "%s", oid, gnutls_strerror(ret));
+	if (!sg_digest_ok(opts->digest))
+		return sg_status_make(SG_CONFIG, "unknown digest %d",
+				      (int) opts->digest);
+	if (opts->rsa_pss && signer->pk != GNUTLS_PK_RSA)
+		return sg_status_make(SG_CONFIG, "RSA-PSS needs an RSA key");
 	return sg_status_ok();
 }
 
-/* sg_sign_attrs - the signed attributes GnuTLS does not write itself */
-static sg_status sg_sign_attrs(const sg_sign_opts *opts,
-			       gnutls_pkcs7_attrs_t *attrs)
+/* sg_sign_stream_new - start hashing content to be signed */
+sg_status sg_sign_stream_new(const sg_signer *signer, const sg_sign_opts *opts,
+			     sg_sign_stream **ssp)
 {
+	sg_sign_stream *ss;
+	sg_status st;
+	int	ret;
+
+	*ssp = NULL;
+	st = sg_sign_check(signer, opts);
+	if (!sg_status_is_ok(&st))
+		return st;
+	ss = sg_calloc(1, sizeof(*ss));
+	ss->signer = signer;
+	ss->opts = *opts;
+	if ((ret = gnutls_hash_init(&ss->hash,
+				    sg_digest_gnutls(opts->digest))) < 0) {
+		free(ss);
+		return sg_status_make(SG_INTERNAL, "cannot start the digest: "
+				      "%s", gnutls_strerror(ret));
+	}
+	*ssp = ss;
+	return sg_status_ok();
+}
+
+/* sg_sign_stream_update - hash the next piece of content */
+void	sg_sign_stream_update(sg_sign_stream *ss, const void *data, size_t len)
+{
+	if (len == 0)
+		return;
+	/* SHA-2 in GnuTLS cannot fail once started */
+	(void) gnutls_hash(ss->hash, data, len);
+	ss->len += len;
+}
+
+/* sg_sign_stream_free - release (NULL is fine) */
+void	sg_sign_stream_free(sg_sign_stream *ss)
+{
+	if (ss == NULL)
+		return;
+	gnutls_hash_deinit(ss->hash, NULL);
+	free(ss);
+}
+
+/* sg_sign_attr - one Attribute { oid, SET { value } } into the SET OF */
+static sg_status sg_sign_attr(asn1_node set, const char *oid,
+			      const uint8_t *value, size_t len)
+{
+	sg_status st;
+
+	st = sg_asn1_write(set, "", "NEW", 1);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(set, "?LAST.attrType", oid);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(set, "?LAST.attrValues", "NEW", 1);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(set, "?LAST.attrValues.?LAST", value, len);
+	return st;
+}
+
+/* sg_sign_attrs - DER of the SignedAttributes (SET OF, sorted) */
+static sg_status sg_sign_attrs(const sg_sign_opts *opts,
+			       const uint8_t *digest, size_t digest_len,
+			       sg_buf *der)
+{
+	static const uint8_t id_data[] = {
+		0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+	};
 	const sg_cipher_id *caps = opts->caps;
 	size_t	ncaps = opts->ncaps;
-	sg_buf	value = SG_BUF_INIT;
+	asn1_node set = NULL;
+	sg_buf	when = SG_BUF_INIT, cap = SG_BUF_INIT;
+	sg_buf	ekp = SG_BUF_INIT, type = SG_BUF_INIT;
+	uint8_t	md[2 + 64];
 	sg_status st;
 
 	if (caps == NULL)
 		caps = sg_smimeattr_default_caps(&ncaps);
-	st = sg_smimeattr_time_encode(opts->signing_time ? opts->signing_time
-				      : time(NULL), &value);
+	md[0] = 0x04;
+	md[1] = (uint8_t) digest_len;
+	memcpy(md + 2, digest, digest_len);
+	st = sg_asn1_create("SignedAttributes", &set);
 	if (sg_status_is_ok(&st))
-		st = sg_sign_add_attr(attrs, SG_OID_SIGNING_TIME, &value);
-	sg_buf_reset(&value);
+		st = sg_sign_attr(set, SG_OID_CONTENT_TYPE, id_data,
+				  sizeof(id_data));
 	if (sg_status_is_ok(&st))
-		st = sg_smimeattr_caps_encode(caps, ncaps, &value);
+		st = sg_sign_attr(set, SG_OID_MESSAGE_DIGEST, md,
+				  2 + digest_len);
 	if (sg_status_is_ok(&st))
-		st = sg_sign_add_attr(attrs, SG_OID_SMIME_CAPABILITIES, &value);
-	sg_buf_reset(&value);
-	if (sg_status_is_ok(&st) && opts->encryption_cert != NULL) {
-		st = sg_smimeattr_ekp_encode(opts->encryption_cert, &value);
-		if (sg_status_is_ok(&st))
-			st = sg_sign_add_attr(attrs, SG_OID_ENC_KEY_PREF, &value);
-		sg_buf_reset(&value);
-	}
-	if (sg_status_is_ok(&st) && opts->domain_signature) {
-		st = sg_smimeattr_sigtype_encode(SG_SIGTYPE_DOMAIN, &value);
-		if (sg_status_is_ok(&st))
-			st = sg_sign_add_attr(attrs, SG_OID_SIGNATURE_TYPE,
-					      &value);
-	}
-	sg_buf_free(&value);
+		st = sg_smimeattr_time_encode(opts->signing_time
+				      ? opts->signing_time : time(NULL), &when);
+	if (sg_status_is_ok(&st))
+		st = sg_sign_attr(set, SG_OID_SIGNING_TIME, when.data,
+				  when.len);
+	if (sg_status_is_ok(&st))
+		st = sg_smimeattr_caps_encode(caps, ncaps, &cap);
+	if (sg_status_is_ok(&st))
+		st = sg_sign_attr(set, SG_OID_SMIME_CAPABILITIES, cap.data,
+				  cap.len);
+	if (sg_status_is_ok(&st) && opts->encryption_cert != NULL)
+		st = sg_smimeattr_ekp_encode(opts->encryption_cert, &ekp);
+	if (sg_status_is_ok(&st) && opts->encryption_cert != NULL)
+		st = sg_sign_attr(set, SG_OID_ENC_KEY_PREF, ekp.data, ekp.len);
+	if (sg_status_is_ok(&st) && opts->domain_signature)
+		st = sg_smimeattr_sigtype_encode(SG_SIGTYPE_DOMAIN, &type);
+	if (sg_status_is_ok(&st) && opts->domain_signature)
+		st = sg_sign_attr(set, SG_OID_SIGNATURE_TYPE, type.data,
+				  type.len);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_encode(set, der);
+	asn1_delete_structure(&set);
+	sg_buf_free(&when);
+	sg_buf_free(&cap);
+	sg_buf_free(&ekp);
+	sg_buf_free(&type);
 	return st;
 }
 
-/* sg_sign_pss_view - a copy of cert that tells GnuTLS to sign with PSS */
-static sg_status sg_sign_pss_view(gnutls_x509_crt_t cert, sg_digest digest,
-				  gnutls_x509_crt_t *view)
+/*
+ * sg_sign_algorithm - the GnuTLS signature algorithm and the SignerInfo
+ * signatureAlgorithm (oid, DER parameters or none), as GnuTLS's own
+ * SignedData has them: rsaEncryption with NULL (RFC 3370 section 3.2),
+ * id-RSASSA-PSS with its parameters (RFC 4056), or ecdsa-with-SHA*
+ * without (RFC 5754 section 3.3)
+ */
+static sg_status sg_sign_algorithm(const sg_signer *signer,
+				   const sg_sign_opts *opts,
+				   gnutls_sign_algorithm_t *sign,
+				   const char **oid, sg_buf *params)
 {
-	gnutls_x509_spki_t spki = NULL;
-	gnutls_datum_t der = {NULL, 0};
-	int	ret;
+	gnutls_digest_algorithm_t dig = sg_digest_gnutls(opts->digest);
+	const char *dig_oid = gnutls_digest_get_oid(dig);
+	asn1_node pss = NULL;
+	sg_buf	hash = SG_BUF_INIT;
+	char	salt[16];
+	sg_status st;
 
-	*view = NULL;
-	if ((ret = gnutls_x509_crt_export2(cert, GNUTLS_X509_FMT_DER, &der)) < 0
-	    || (ret = gnutls_x509_crt_init(view)) < 0
-	    || (ret = gnutls_x509_crt_import(*view, &der,
-					     GNUTLS_X509_FMT_DER)) < 0
-	    || (ret = gnutls_x509_spki_init(&spki)) < 0)
-		goto cleanup;
-	gnutls_x509_spki_set_rsa_pss_params(spki, sg_digest_gnutls(digest),
-		gnutls_hash_get_len(sg_digest_gnutls(digest)));
-	ret = gnutls_x509_crt_set_spki(*view, spki, 0);
-cleanup:
-	if (spki != NULL)
-		gnutls_x509_spki_deinit(spki);
-	gnutls_free(der.data);
-	if (ret < 0) {
-		if (*view != NULL)
-			gnutls_x509_crt_deinit(*view);
-		*view = NULL;
-		return sg_status_make(SG_INTERNAL, "cannot prepare RSA-PSS "
-				      "signing: %s", gnutls_strerror(ret));
+	if (signer->pk == GNUTLS_PK_ECDSA) {
+		*sign = gnutls_pk_to_sign(GNUTLS_PK_ECDSA, dig);
+		*oid = gnutls_sign_get_oid(*sign);
+		return sg_status_ok();
 	}
-	return sg_status_ok();
+	if (!opts->rsa_pss) {
+		*sign = gnutls_pk_to_sign(GNUTLS_PK_RSA, dig);
+		*oid = OID_RSA;
+		sg_buf_append(params, sg_der_null, sizeof(sg_der_null));
+		return sg_status_ok();
+	}
+	*sign = dig == GNUTLS_DIG_SHA512 ? GNUTLS_SIGN_RSA_PSS_RSAE_SHA512
+	    : dig == GNUTLS_DIG_SHA384 ? GNUTLS_SIGN_RSA_PSS_RSAE_SHA384
+	    : GNUTLS_SIGN_RSA_PSS_RSAE_SHA256;
+	*oid = OID_RSASSA_PSS;
+	snprintf(salt, sizeof(salt), "%u", gnutls_hash_get_len(dig));
+	st = sg_asn1_alg_der(dig_oid, NULL, 0, &hash);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_create("RSASSAPSSParams", &pss);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(pss, "hashAlgorithm.algorithm", dig_oid);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(pss, "hashAlgorithm.parameters", NULL, 0);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(pss, "maskGenAlgorithm.algorithm",
+				       OID_MGF1);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(pss, "maskGenAlgorithm.parameters",
+				   hash.data, hash.len);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(pss, "saltLength", salt);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(pss, "trailerField", NULL, 0);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_encode(pss, params);
+	asn1_delete_structure(&pss);
+	sg_buf_free(&hash);
+	return st;
 }
 
-/* sg_sign_add_certs - signer certificate (from 0) or chain only (1) */
-static int sg_sign_add_certs(gnutls_pkcs7_t p7, const sg_signer *signer,
-			     int chain_only)
+/* sg_sign_certs - the signer certificate and the chain, as a SET OF */
+static sg_status sg_sign_certs(asn1_node sd, const sg_signer *signer)
 {
+	gnutls_datum_t der = {NULL, 0};
+	sg_status st = sg_status_ok();
 	size_t	i;
 	int	ret;
 
-	if (!chain_only
-	    && (ret = gnutls_pkcs7_set_crt(p7, sg_signer_cert(signer))) < 0)
-		return ret;
-	for (i = 0; i < sg_signer_chain_count(signer); i++)
-		if ((ret = gnutls_pkcs7_set_crt(p7, sg_signer_chain(signer,
-								   i))) < 0)
-			return ret;
-	return 0;
+	for (i = 0; i < signer->certs.count && sg_status_is_ok(&st); i++) {
+		if ((ret = gnutls_x509_crt_export2(signer->certs.crts[i],
+						   GNUTLS_X509_FMT_DER,
+						   &der)) < 0)
+			return sg_status_make(SG_INTERNAL, "cannot export a "
+				"certificate: %s", gnutls_strerror(ret));
+		st = sg_asn1_write(sd, "content.certificates", "NEW", 1);
+		if (sg_status_is_ok(&st))
+			st = sg_asn1_write(sd, "content.certificates.?LAST",
+					   der.data, der.size);
+		gnutls_free(der.data);
+		der.data = NULL;
+	}
+	return st;
+}
+
+/* SI - path of a field of the (one) SignerInfo */
+#define SI(field)	"content.signerInfos.?LAST." field
+
+/*
+ * sg_sign_alg - a digest AlgorithmIdentifier at path, without parameters
+ * (RFC 5754 section 2)
+ */
+static sg_status sg_sign_alg(asn1_node sd, const char *path,
+			     gnutls_digest_algorithm_t dig)
+{
+	char	sub[100];
+	sg_status st;
+
+	snprintf(sub, sizeof(sub), "%s.algorithm", path);
+	st = sg_asn1_write_str(sd, sub, gnutls_digest_get_oid(dig));
+	snprintf(sub, sizeof(sub), "%s.parameters", path);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(sd, sub, NULL, 0);
+	return st;
+}
+
+/*
+ * sg_sign_finish - the SignedData around ss's digest, eContent when
+ * content is not NULL; releases nothing
+ */
+static sg_status sg_sign_finish(sg_sign_stream *ss, const uint8_t *content,
+				size_t len, sg_buf *out)
+{
+	const sg_signer *signer = ss->signer;
+	gnutls_digest_algorithm_t dig = sg_digest_gnutls(ss->opts.digest);
+	gnutls_sign_algorithm_t sign;
+	const char *sig_oid;
+	uint8_t	digest[64];
+	sg_buf	attrs = SG_BUF_INIT, params = SG_BUF_INIT;
+	gnutls_datum_t tbs, sig = {NULL, 0};
+	asn1_node sd = NULL;
+	sg_status st;
+	int	ret;
+
+	/* RFC 5652 allows it, but no MIME entity is empty: a caller's bug */
+	if (ss->len == 0)
+		return sg_status_make(SG_REJECT, "empty content cannot be "
+				      "signed");
+	gnutls_hash_output(ss->hash, digest);
+	st = sg_sign_attrs(&ss->opts, digest, gnutls_hash_get_len(dig),
+			   &attrs);
+	if (sg_status_is_ok(&st))
+		st = sg_sign_algorithm(signer, &ss->opts, &sign, &sig_oid,
+				       &params);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+	tbs.data = attrs.data;
+	tbs.size = (unsigned) attrs.len;
+	if ((ret = gnutls_privkey_sign_data2(signer->key, sign, 0, &tbs,
+					     &sig)) < 0) {
+		st = sg_status_make(SG_INTERNAL, "signing failed: %s",
+				    gnutls_strerror(ret));
+		goto cleanup;
+	}
+	/* the signed SET OF, sent as [0] IMPLICIT (RFC 5652 section 5.4) */
+	attrs.data[0] = 0xa0;
+
+	st = sg_asn1_create("SignedContentInfo", &sd);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(sd, "contentType", OID_SIGNED_DATA);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(sd, "content.version", "1");
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(sd, "content.digestAlgorithms", "NEW", 1);
+	if (sg_status_is_ok(&st))
+		st = sg_sign_alg(sd, "content.digestAlgorithms.?LAST", dig);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(sd, "content.encapContentInfo."
+				       "eContentType", OID_DATA);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(sd, "content.encapContentInfo.eContent",
+				   content, content != NULL ? len : 0);
+	if (sg_status_is_ok(&st))
+		st = sg_sign_certs(sd, signer);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(sd, "content.signerInfos", "NEW", 1);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(sd, SI("version"), "1");
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_ias(sd, SI("sid"), sg_signer_cert(signer));
+	if (sg_status_is_ok(&st))
+		st = sg_sign_alg(sd, SI("digestAlgorithm"), dig);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(sd, SI("signedAttrs"), attrs.data,
+				   attrs.len);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write_str(sd, SI("signatureAlgorithm.algorithm"),
+				       sig_oid);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(sd, SI("signatureAlgorithm.parameters"),
+				   params.len ? params.data : NULL, params.len);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_write(sd, SI("signature"), sig.data, sig.size);
+	if (sg_status_is_ok(&st))
+		st = sg_asn1_encode(sd, out);
+cleanup:
+	asn1_delete_structure(&sd);
+	gnutls_free(sig.data);
+	sg_buf_free(&attrs);
+	sg_buf_free(&params);
+	return st;
+}
+
+/* sg_sign_stream_finish - append the detached DER SignedData */
+sg_status sg_sign_stream_finish(sg_sign_stream *ss, sg_buf *der)
+{
+	return sg_sign_finish(ss, NULL, 0, der);
 }
 
 /* sg_sign_make - SignedData over content, detached or not */
@@ -401,90 +640,15 @@ static sg_status sg_sign_make(const sg_signer *signer,
 			      const sg_sign_opts *opts, const uint8_t *content,
 			      size_t len, bool embed, sg_buf *der)
 {
-	gnutls_pkcs7_t p7 = NULL;
-	gnutls_pkcs7_attrs_t attrs = NULL;
-	gnutls_x509_crt_t view = NULL;
-	gnutls_datum_t data = {(unsigned char *) content, (unsigned) len};
-	gnutls_datum_t out = {NULL, 0};
+	sg_sign_stream *ss;
 	sg_status st;
-	int	ret;
 
-	if (!sg_digest_ok(opts->digest))
-		return sg_status_make(SG_CONFIG, "unknown digest %d",
-				      (int) opts->digest);
-	if (opts->rsa_pss && signer->pk != GNUTLS_PK_RSA)
-		return sg_status_make(SG_CONFIG, "RSA-PSS needs an RSA key");
-	if (opts->rsa_pss && embed)
-		return sg_status_make(SG_CONFIG, "RSA-PSS is available for "
-				      "detached signatures only");
-	/* GnuTLS 3.7.9 cannot sign empty content (NO_EMBEDDED_DATA). */
-	if (len == 0)
-		return sg_status_make(SG_REJECT, "empty content cannot be "
-				      "signed");
-	if (len > 0xffffffffu)
-		return sg_status_make(SG_REJECT, "content too large to sign");
-	st = sg_sign_attrs(opts, &attrs);
+	st = sg_sign_stream_new(signer, opts, &ss);
 	if (!sg_status_is_ok(&st))
-		goto cleanup;
-	if (opts->rsa_pss) {
-		st = sg_sign_pss_view(sg_signer_cert(signer), opts->digest,
-				      &view);
-		if (!sg_status_is_ok(&st))
-			goto cleanup;
-	}
-	if ((ret = gnutls_pkcs7_init(&p7)) < 0)
-		goto gnutls_error;
-	if (!embed) {
-		/* Detached: certificates first (their SET is dropped when
-		 * gnutls_pkcs7_sign finds it empty), then the signature. */
-		if ((ret = sg_sign_add_certs(p7, signer, 0)) < 0)
-			goto gnutls_error;
-		ret = gnutls_pkcs7_sign(p7, view ? view : sg_signer_cert(signer),
-					signer->key, &data, attrs, NULL,
-					sg_digest_gnutls(opts->digest), 0);
-		if (ret < 0)
-			goto gnutls_error;
-	} else {
-		/* Opaque: an existing SignedData has lost its eContent, so
-		 * GnuTLS adds the signer certificate, and the chain goes in
-		 * after a round trip through DER. */
-		ret = gnutls_pkcs7_sign(p7, sg_signer_cert(signer), signer->key,
-					&data, attrs, NULL,
-					sg_digest_gnutls(opts->digest),
-					GNUTLS_PKCS7_EMBED_DATA
-					| GNUTLS_PKCS7_INCLUDE_CERT);
-		if (ret < 0)
-			goto gnutls_error;
-		if (sg_signer_chain_count(signer) > 0) {
-			if ((ret = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER,
-							&out)) < 0)
-				goto gnutls_error;
-			gnutls_pkcs7_deinit(p7);
-			p7 = NULL;
-			if ((ret = gnutls_pkcs7_init(&p7)) < 0
-			    || (ret = gnutls_pkcs7_import(p7, &out,
-						    GNUTLS_X509_FMT_DER)) < 0
-			    || (ret = sg_sign_add_certs(p7, signer, 1)) < 0)
-				goto gnutls_error;
-			gnutls_free(out.data);
-			out.data = NULL;
-		}
-	}
-	if ((ret = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &out)) < 0)
-		goto gnutls_error;
-	sg_buf_append(der, out.data, out.size);
-	st = sg_status_ok();
-	goto cleanup;
-gnutls_error:
-	st = sg_status_make(SG_INTERNAL, "signing failed: %s",
-			    gnutls_strerror(ret));
-cleanup:
-	gnutls_free(out.data);
-	if (p7 != NULL)
-		gnutls_pkcs7_deinit(p7);
-	if (view != NULL)
-		gnutls_x509_crt_deinit(view);
-	gnutls_pkcs7_attrs_deinit(attrs);
+		return st;
+	sg_sign_stream_update(ss, content, len);
+	st = sg_sign_finish(ss, embed ? content : NULL, len, der);
+	sg_sign_stream_free(ss);
 	return st;
 }
 

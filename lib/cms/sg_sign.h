@@ -30,6 +30,13 @@
  *	at now (for -n and the log; signing itself does not refuse an
  *	expired certificate: the receiver decides).
  *
+ *	sg_sign_stream_new() starts a detached signature over content given
+ *	in pieces to sg_sign_stream_update(); sg_sign_stream_finish() appends
+ *	what sg_sign_detached() would have for the concatenated pieces.
+ *	The stream lends signer and opts->caps and opts->encryption_cert,
+ *	and copies the rest of opts; the caller frees it with
+ *	sg_sign_stream_free(), also after finish.
+ *
  *	sg_sign_detached() appends to der a DER ContentInfo of type
  *	SignedData (RFC 5652 section 5) over content, the exact bytes given
  *	(for multipart/signed: the canonical CRLF entity), without
@@ -68,10 +75,9 @@
  *	the file.
  *
  *	sg_sign_*(): SG_CONFIG for options that do not fit the key (PSS with
- *	an EC key, an unknown digest or cipher) and for PSS with
- *	sg_sign_opaque() (GnuTLS 3.7.9 cannot build that); SG_INTERNAL when GnuTLS
- *	fails; SG_REJECT for empty content (GnuTLS 3.7.9 cannot sign it; a
- *	MIME entity is never empty). On failure der is left as it was.
+ *	an EC key, an unknown digest or cipher); SG_INTERNAL when GnuTLS
+ *	fails; SG_REJECT for empty content (a MIME entity is never empty:
+ *	it is the caller's mistake). On failure der is left as it was.
  */
 #ifndef SG_SIGN_H
 #define SG_SIGN_H
@@ -142,6 +148,22 @@ gnutls_pk_algorithm_t sg_signer_pk(const sg_signer *signer);
 
 /* sg_signer_check_time - CONFIG unless the certificate is valid at now */
 sg_status sg_signer_check_time(const sg_signer *signer, time_t now);
+
+typedef struct sg_sign_stream sg_sign_stream;
+
+/* sg_sign_stream_new - start a detached signature (CONFIG: bad opts) */
+sg_status sg_sign_stream_new(const sg_signer *signer, const sg_sign_opts *opts,
+			     sg_sign_stream **ss);
+
+/* sg_sign_stream_update - hash the next piece of content */
+void	sg_sign_stream_update(sg_sign_stream *ss, const void *data,
+			      size_t len);
+
+/* sg_sign_stream_finish - append the detached DER SignedData to der */
+sg_status sg_sign_stream_finish(sg_sign_stream *ss, sg_buf *der);
+
+/* sg_sign_stream_free - release the stream (NULL is fine) */
+void	sg_sign_stream_free(sg_sign_stream *ss);
 
 /* sg_sign_detached - append a detached DER SignedData over content */
 sg_status sg_sign_detached(const sg_signer *signer, const sg_sign_opts *opts,

@@ -173,35 +173,18 @@ cleanup:
 /* sg_smimeattr_ekp_encode - issuerAndSerialNumber choice of cert */
 sg_status sg_smimeattr_ekp_encode(gnutls_x509_crt_t cert, sg_buf *out)
 {
-	gnutls_datum_t issuer = {NULL, 0};
-	unsigned char serial[64];
-	size_t	serial_len = sizeof(serial);
 	asn1_node node = NULL;
 	sg_status st;
-	int	ret;
 
-	if ((ret = gnutls_x509_crt_get_raw_issuer_dn(cert, &issuer)) < 0
-	    || (ret = gnutls_x509_crt_get_serial(cert, serial,
-						 &serial_len)) < 0) {
-		st = sg_status_make(SG_CONFIG, "cannot read the encryption "
-				    "certificate: %s", gnutls_strerror(ret));
-		goto cleanup;
-	}
 	st = sg_asn1_create("SMIMEEncryptionKeyPreference", &node);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write_str(node, "", "issuerAndSerialNumber");
 	if (sg_status_is_ok(&st))
-		st = sg_asn1_write(node, "issuerAndSerialNumber.issuer",
-				   issuer.data, issuer.size);
-	if (sg_status_is_ok(&st))
-		st = sg_asn1_write(node, "issuerAndSerialNumber.serialNumber",
-				   serial, serial_len);
+		st = sg_asn1_write_ias(node, "issuerAndSerialNumber", cert);
 	if (sg_status_is_ok(&st))
 		st = sg_smimeattr_finish("SMIMEEncryptionKeyPreference", node,
 					 out);
-cleanup:
 	asn1_delete_structure(&node);
-	gnutls_free(issuer.data);
 	return st;
 }
 

@@ -251,6 +251,66 @@ static void test_load_errors(void)
 	SG_CHECK(st.code == SG_CONFIG && s == NULL);
 }
 
+/* write_file - the bytes to a file under the test directory; its path */
+static const char *write_file(const char *name, const uint8_t *data,
+			      size_t len)
+{
+	static char path[4][512];
+	static unsigned turn;
+	char   *p = path[turn++ % 4];
+	FILE   *f;
+
+	snprintf(p, 512, "%s/%s", sg_testkit_dir(), name);
+	f = fopen(p, "wb");
+	DIE_IF(f == NULL);
+	DIE_IF(len > 0 && fwrite(data, 1, len, f) != len);
+	DIE_IF(fclose(f) != 0);
+	return p;
+}
+
+/* openssl_verify - does `openssl cms -verify` accept sig (over content)? */
+static bool openssl_verify(const char *sig, const char *data_path,
+			   const char *ca)
+{
+	char	cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "openssl cms -verify -binary -purpose any "
+		 "-inform DER -in %s %s%s -CAfile %s -out /dev/null "
+		 "2>/dev/null", sig, data_path ? "-content " : "",
+		 data_path ? data_path : "", ca);
+	return system(cmd) == 0;
+}
+
+/*
+ * openssl_verifies - openssl accepts der (over data when detached, else
+ * its eContent) with the test CA, and refuses it over data with one
+ * byte changed
+ */
+static void openssl_verifies(const sg_buf *der, const uint8_t *data,
+			     size_t len)
+{
+	gnutls_datum_t pem;
+	const char *sig = write_file("v-sig.der", der->data, der->len);
+	const char *ca, *in = NULL;
+	uint8_t *copy;
+
+	DIE_IF(gnutls_x509_crt_export2(ca_crt, GNUTLS_X509_FMT_PEM, &pem) < 0);
+	ca = write_file("v-ca.pem", pem.data, pem.size);
+	gnutls_free(pem.data);
+	if (data != NULL)
+		in = write_file("v-content", data, len);
+	SG_CHECK(openssl_verify(sig, in, ca));
+	if (data == NULL || len == 0)
+		return;
+	copy = malloc(len);
+	DIE_IF(copy == NULL);
+	memcpy(copy, data, len);
+	copy[len / 2] ^= 1;
+	in = write_file("v-content", copy, len);
+	free(copy);
+	SG_CHECK(!openssl_verify(sig, in, ca));
+}
+
 /* find_attr - the value of attribute oid in a signature's signed attrs */
 static bool find_attr(gnutls_pkcs7_signature_info_st *info, const char *oid,
 		      gnutls_datum_t *value)
@@ -447,8 +507,14 @@ static void test_sign_pss(void)
 	SG_CHECK(sg_status_is_ok(&st));
 	SG_CHECK(memmem(der.data, der.len, pss_oid, sizeof(pss_oid)) != NULL);
 	sg_buf_reset(&der);
+	/* opaque with PSS too (GnuTLS's own builder could not) */
 	st = sg_sign_opaque(s, &opts, content, sizeof(content) - 1, &der);
-	SG_CHECK(st.code == SG_CONFIG && der.len == 0);
+	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
+	SG_CHECK(memmem(der.data, der.len, pss_oid, sizeof(pss_oid)) != NULL);
+	SG_CHECK(memmem(der.data, der.len, "hello", 5) != NULL);
+	check_signature(&der, &id, &opts, NULL, 0, NULL, 1);
+	openssl_verifies(&der, NULL, 0);
+	sg_buf_reset(&der);
 	opts.rsa_pss = false;
 	st = sg_sign_detached(s, &opts, content, sizeof(content) - 1, &der);
 	SG_CHECK(sg_status_is_ok(&st));
@@ -521,6 +587,188 @@ static void test_opaque(void)
 	sg_signer_free(s);
 }
 
+/* gnutls_attr - add one attribute value to a GnuTLS attribute list */
+static void gnutls_attr(gnutls_pkcs7_attrs_t *attrs, const char *oid,
+			sg_status st, sg_buf *v)
+{
+	gnutls_datum_t d = {v->data, (unsigned) v->len};
+
+	DIE_IF(!sg_status_is_ok(&st));
+	DIE_IF(gnutls_pkcs7_add_attr(attrs, oid, &d, 0) < 0);
+	sg_buf_reset(v);
+}
+
+/*
+ * gnutls_reference - the SignedData gnutls_pkcs7_sign writes for id's
+ * files with our attributes (a fixed time, domain signature, key
+ * preference enc): what our own writer must equal for PKCS#1 v1.5
+ */
+static void gnutls_reference(const ident *id, gnutls_x509_crt_t enc,
+			     sg_digest digest, const uint8_t *data,
+			     size_t len, sg_buf *out)
+{
+	gnutls_pkcs7_t p7;
+	gnutls_pkcs7_attrs_t attrs = NULL;
+	gnutls_privkey_t key;
+	gnutls_x509_crt_t *crts;
+	unsigned ncrts, i;
+	gnutls_datum_t file, d = {(unsigned char *) data, (unsigned) len};
+	gnutls_datum_t der;
+	const sg_cipher_id *caps;
+	size_t	ncaps;
+	sg_buf	v = SG_BUF_INIT;
+
+	DIE_IF(gnutls_load_file(id->cert_path, &file) < 0);
+	DIE_IF(gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
+					    GNUTLS_X509_FMT_PEM, 0) < 0);
+	gnutls_free(file.data);
+	DIE_IF(gnutls_load_file(id->key_path, &file) < 0);
+	DIE_IF(gnutls_privkey_init(&key) < 0);
+	DIE_IF(gnutls_privkey_import_x509_raw(key, &file, GNUTLS_X509_FMT_PEM,
+					      NULL, 0) < 0);
+	gnutls_free(file.data);
+	caps = sg_smimeattr_default_caps(&ncaps);
+	gnutls_attr(&attrs, SG_OID_SIGNING_TIME,
+		    sg_smimeattr_time_encode(FIXED_TIME, &v), &v);
+	gnutls_attr(&attrs, SG_OID_SMIME_CAPABILITIES,
+		    sg_smimeattr_caps_encode(caps, ncaps, &v), &v);
+	gnutls_attr(&attrs, SG_OID_ENC_KEY_PREF,
+		    sg_smimeattr_ekp_encode(enc, &v), &v);
+	gnutls_attr(&attrs, SG_OID_SIGNATURE_TYPE,
+		    sg_smimeattr_sigtype_encode(SG_SIGTYPE_DOMAIN, &v), &v);
+	DIE_IF(gnutls_pkcs7_init(&p7) < 0);
+	for (i = 0; i < ncrts; i++)
+		DIE_IF(gnutls_pkcs7_set_crt(p7, crts[i]) < 0);
+	DIE_IF(gnutls_pkcs7_sign(p7, id->crt, key, &d, attrs, NULL,
+				 sg_digest_gnutls(digest), 0) < 0);
+	DIE_IF(gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &der) < 0);
+	sg_buf_append(out, der.data, der.size);
+	gnutls_free(der.data);
+	gnutls_pkcs7_deinit(p7);
+	gnutls_pkcs7_attrs_deinit(attrs);
+	gnutls_privkey_deinit(key);
+	for (i = 0; i < ncrts; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	sg_buf_free(&v);
+}
+
+/*
+ * test_same_as_gnutls - our SignedData is byte for byte the one
+ * gnutls_pkcs7_sign writes (PKCS#1 v1.5 is deterministic), with a
+ * chain and an encryption certificate in the file, for each digest
+ */
+static void test_same_as_gnutls(void)
+{
+	static const sg_digest digests[] = {
+		SG_DIGEST_SHA256, SG_DIGEST_SHA384, SG_DIGEST_SHA512,
+	};
+	ident	id;
+	sg_testkit_id enc;
+	sg_signer *s = NULL;
+	sg_sign_opts opts = SG_SIGN_DEFAULTS;
+	sg_buf	ours = SG_BUF_INIT, theirs = SG_BUF_INIT;
+	sg_status st;
+	size_t	i;
+
+	make_ident("same", GNUTLS_PK_RSA, 2048, true, true, &id);
+	sg_testkit_make("same-enc", true, 2048, &enc);
+	st = sg_signer_load(id.cert_path, id.key_path, &s);
+	SG_CHECK(sg_status_is_ok(&st));
+	if (s == NULL)
+		return;
+	opts.signing_time = FIXED_TIME;
+	opts.domain_signature = true;
+	opts.encryption_cert = enc.crt;
+	for (i = 0; i < sizeof(digests) / sizeof(*digests); i++) {
+		opts.digest = digests[i];
+		sg_buf_reset(&ours);
+		sg_buf_reset(&theirs);
+		st = sg_sign_detached(s, &opts, content, sizeof(content) - 1,
+				      &ours);
+		SG_CHECK(sg_status_is_ok(&st));
+		gnutls_reference(&id, enc.crt, digests[i], content,
+				 sizeof(content) - 1, &theirs);
+		SG_CHECK_MSG(ours.len == theirs.len
+			     && memcmp(ours.data, theirs.data, ours.len) == 0,
+			     "%s: %zu bytes, GnuTLS %zu",
+			     sg_digest_name(digests[i]), ours.len, theirs.len);
+	}
+	openssl_verifies(&ours, content, sizeof(content) - 1);
+	sg_buf_free(&ours);
+	sg_buf_free(&theirs);
+	sg_signer_free(s);
+}
+
+/*
+ * test_stream - content given in pieces of any size signs as the whole
+ * does; an empty stream is refused; the stream copies opts
+ */
+static void test_stream(void)
+{
+	static const size_t pieces[] = {1, 2, 7, 64, 1000, 65536};
+	ident	id;
+	sg_signer *s = NULL;
+	sg_sign_opts opts = SG_SIGN_DEFAULTS;
+	sg_sign_stream *ss = NULL;
+	sg_buf	whole = SG_BUF_INIT, part = SG_BUF_INIT;
+	uint8_t *big;
+	size_t	big_len = 200000, i, off, n;
+	sg_status st;
+
+	make_ident("stream", GNUTLS_PK_RSA, 2048, false, true, &id);
+	st = sg_signer_load(id.cert_path, id.key_path, &s);
+	SG_CHECK(sg_status_is_ok(&st));
+	if (s == NULL)
+		return;
+	big = malloc(big_len);
+	DIE_IF(big == NULL);
+	for (i = 0; i < big_len; i++)
+		big[i] = (uint8_t) "Signed in pieces.\r\n"[i % 19];
+	opts.signing_time = FIXED_TIME;
+	opts.domain_signature = true;
+	st = sg_sign_detached(s, &opts, big, big_len, &whole);
+	SG_CHECK(sg_status_is_ok(&st));
+	for (i = 0; i < sizeof(pieces) / sizeof(*pieces); i++) {
+		st = sg_sign_stream_new(s, &opts, &ss);
+		SG_CHECK(sg_status_is_ok(&st));
+		if (ss == NULL)
+			break;
+		opts.domain_signature = false;	/* copied: no effect */
+		for (off = 0; off < big_len; off += n) {
+			n = big_len - off < pieces[i] ? big_len - off : pieces[i];
+			sg_sign_stream_update(ss, big + off, n);
+			sg_sign_stream_update(ss, big + off, 0);
+		}
+		opts.domain_signature = true;
+		sg_buf_reset(&part);
+		st = sg_sign_stream_finish(ss, &part);
+		sg_sign_stream_free(ss);
+		SG_CHECK(sg_status_is_ok(&st));
+		SG_CHECK_MSG(part.len == whole.len
+			     && memcmp(part.data, whole.data, part.len) == 0,
+			     "pieces of %zu", pieces[i]);
+	}
+	check_signature(&whole, &id, &opts, big, big_len, NULL, 2);
+	openssl_verifies(&whole, big, big_len);
+	/* nothing given: refused, nothing appended */
+	sg_buf_reset(&part);
+	st = sg_sign_stream_new(s, &opts, &ss);
+	SG_CHECK(sg_status_is_ok(&st));
+	st = sg_sign_stream_finish(ss, &part);
+	SG_CHECK(st.code == SG_REJECT && part.len == 0);
+	sg_sign_stream_free(ss);
+	sg_sign_stream_free(NULL);
+	/* options that do not fit: no stream */
+	opts.digest = (sg_digest) 99;
+	st = sg_sign_stream_new(s, &opts, &ss);
+	SG_CHECK(st.code == SG_CONFIG && ss == NULL);
+	free(big);
+	sg_buf_free(&whole);
+	sg_buf_free(&part);
+	sg_signer_free(s);
+}
+
 int	main(void)
 {
 	SG_RUN(test_digest_words);
@@ -531,6 +779,8 @@ int	main(void)
 	SG_RUN(test_sign_pss);
 	SG_RUN(test_deterministic);
 	SG_RUN(test_opaque);
+	SG_RUN(test_same_as_gnutls);
+	SG_RUN(test_stream);
 	release_all();
 	return sg_test_done();
 }
