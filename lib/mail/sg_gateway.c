@@ -51,7 +51,7 @@ typedef struct sg_gw {
 	sg_insig insig;			/* what the signatures said */
 	sg_partner_action partner;	/* partner_policy's decision */
 	sg_outsign *os;			/* outbound signing, when asked */
-	sg_buf	signed_content;		/* the entity, as multipart/signed */
+	sg_outsign_signed signed_content; /* the entity, as multipart/signed */
 	sg_trust *crls;			/* [verification] crl_dir, loaded once */
 	bool	snapshot_checked;	/* its age, logged once */
 	bool	sign_encrypted;		/* [signing] mode: what is signed */
@@ -538,12 +538,11 @@ static sg_status sg_gateway_mime(sg_gw *gw)
  * entity is not kept beside it. An unsigned copy reads the entity from
  * the message instead (sg_mime_entity_read), never a copy of it.
  */
-static sg_status sg_gateway_signed_entity(sg_gw *gw, const sg_buf **out)
+static sg_status sg_gateway_signed_entity(sg_gw *gw)
 {
 	sg_status st;
 
-	*out = &gw->signed_content;
-	if (gw->signed_content.len > 0)
+	if (gw->signed_content.total > 0)
 		return sg_status_ok();
 	st = sg_gateway_mime(gw);
 	if (sg_status_is_ok(&st) && gw->os == NULL)
@@ -555,21 +554,27 @@ static sg_status sg_gateway_signed_entity(sg_gw *gw, const sg_buf **out)
 
 /*
  * sg_gateway_seal - write one encrypted copy into c's spool: the signed
- * entity when gw signs (made already), else the entity read from the
- * message
+ * entity when gw signs (signed already), else the entity, each read
+ * from the message as it is encrypted
  */
 static sg_status sg_gateway_seal(sg_gw *gw, const sg_cms_encrypt_opts *eo,
 				 const sg_certs *certs, sg_gateway_copy *c)
 {
 	sg_mime_entity_reader r;
+	sg_outsign_reader sr;
 	sg_status st;
 
-	if (gw->sign_encrypted)
-		return sg_smimewrap_encrypt(gw->mime, eo, certs->crts,
-					    certs->count,
-					    gw->signed_content.data,
-					    gw->signed_content.len,
-					    sg_reinject_spool_write, c->spool);
+	if (gw->sign_encrypted) {
+		sg_outsign_open(&gw->signed_content, &sr);
+		st = sg_smimewrap_encrypt_source(gw->mime, eo, certs->crts,
+						 certs->count,
+						 gw->signed_content.total,
+						 sg_outsign_read, &sr,
+						 sg_reinject_spool_write,
+						 c->spool);
+		sg_outsign_close(&sr);
+		return st;
+	}
 	sg_mime_entity_open(gw->mime, &r);
 	st = sg_smimewrap_encrypt_source(gw->mime, eo, certs->crts,
 					 certs->count, r.total,
@@ -587,7 +592,6 @@ static sg_status sg_gateway_encrypt(sg_gw *gw, const char *file,
 	sg_cms_encrypt_opts eo;
 	sg_certs certs = SG_CERTS_INIT;
 	sg_certdir_skipped skipped = {0, 0, 0};
-	const sg_buf *entity;
 	size_t	revoked = 0;
 	char	name[256];
 	char	one[300], left[100] = "";
@@ -611,7 +615,7 @@ static sg_status sg_gateway_encrypt(sg_gw *gw, const char *file,
 		}
 		goto cleanup;
 	}
-	st = gw->sign_encrypted ? sg_gateway_signed_entity(gw, &entity)
+	st = gw->sign_encrypted ? sg_gateway_signed_entity(gw)
 		: sg_gateway_mime(gw);
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
@@ -663,7 +667,7 @@ static sg_status sg_gateway_route(sg_gw *gw)
 	sg_policy_copy *pc = sg_calloc(n, sizeof(*pc));
 	size_t *copy_of = sg_calloc(n, sizeof(size_t));
 	sg_policy_plan plan = {false, 0, pc, copy_of};
-	const sg_buf *entity;
+	sg_buf	entity = SG_BUF_INIT;
 	char	dom[256];
 	sg_status st = sg_status_ok();
 	size_t	i, k, nremote;
@@ -722,13 +726,15 @@ static sg_status sg_gateway_route(sg_gw *gw)
 			continue;
 		}
 		if (gw->sign_plain) {
-			st = sg_gateway_signed_entity(gw, &entity);
+			st = sg_gateway_signed_entity(gw);
 			if (!sg_status_is_ok(&st)) {
 				st = sg_gateway_defer(gw->res, st);
 				goto cleanup;
 			}
-			sg_mime_rebuild(gw->mime, "", entity->data, entity->len,
+			sg_outsign_signed_append(&gw->signed_content, &entity);
+			sg_mime_rebuild(gw->mime, "", entity.data, entity.len,
 					&c->data);
+			sg_buf_wipe_free(&entity);
 			c->bytes = c->data.data;
 			c->len = c->data.len;
 			sg_gateway_append(gw->action, sizeof(gw->action), " %s",
@@ -840,7 +846,7 @@ sg_status sg_gateway_process(const sg_gateway_job *job, sg_gateway_result *res)
 		sg_mime_free(gw.mime);
 	sg_mime_free(gw.orig);
 	res->msg = gw.own;		/* the plain copies may point into it */
-	sg_buf_wipe_free(&gw.signed_content);
+	sg_outsign_signed_free(&gw.signed_content);
 	if (!gw.kr_lent)
 		sg_keyring_free(gw.kr);
 	sg_outsign_free(gw.os);

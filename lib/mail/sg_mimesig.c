@@ -229,16 +229,25 @@ cleanup:
 /* sg_mimesig_is_7bit - no 8-bit byte, no NUL, no line over 998 bytes */
 bool	sg_mimesig_is_7bit(const uint8_t *p, size_t len)
 {
-	size_t	i, line = 0;
+	sg_mimesig_scan s = SG_MIMESIG_SCAN_INIT;
 
-	for (i = 0; i < len; i++) {
+	sg_mimesig_7bit_scan(&s, p, len);
+	return s.ok;
+}
+
+/* sg_mimesig_7bit_scan - sg_mimesig_is_7bit() in pieces */
+void	sg_mimesig_7bit_scan(sg_mimesig_scan *s, const uint8_t *p, size_t len)
+{
+	size_t	i, line = s->line;
+
+	for (i = 0; i < len && s->ok; i++) {
 		if (p[i] == 0 || p[i] >= 0x80)
-			return false;
+			s->ok = false;
 		line = p[i] == '\n' ? 0 : line + 1;
 		if (line > 998)
-			return false;
+			s->ok = false;
 	}
-	return true;
+	s->line = line;
 }
 
 /* sg_mimesig_7bit - entity (CRLF) made 7-bit safe, into out (CRLF) */

@@ -86,6 +86,19 @@ void	sg_mimesig_free(sg_mimesig *sig);
 /* sg_mimesig_is_7bit - no 8-bit byte, no NUL, no line over 998 bytes */
 bool	sg_mimesig_is_7bit(const uint8_t *p, size_t len);
 
+/*
+ * sg_mimesig_7bit_scan - sg_mimesig_is_7bit() over bytes given in pieces:
+ * s->ok says whether all of them so far are (start from
+ * SG_MIMESIG_SCAN_INIT)
+ */
+typedef struct sg_mimesig_scan {
+	bool	ok;
+	size_t	line;			/* bytes since the last LF */
+} sg_mimesig_scan;
+
+#define SG_MIMESIG_SCAN_INIT	{ true, 0 }
+void	sg_mimesig_7bit_scan(sg_mimesig_scan *s, const uint8_t *p, size_t len);
+
 /* sg_mimesig_7bit - entity (CRLF) made 7-bit safe, into out (CRLF) */
 sg_status sg_mimesig_7bit(const uint8_t *entity, size_t len, sg_buf *out);
 

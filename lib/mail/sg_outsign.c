@@ -16,6 +16,8 @@
 #include "sg_outsign.h"
 #include "sg_sign.h"
 
+#define SG_OUTSIGN_PIECE	65536	/* bytes of entity hashed at a time */
+
 struct sg_outsign {
 	const sg_config *cfg;
 	sg_signer *signer;
@@ -80,17 +82,26 @@ sg_status sg_outsign_new(const sg_config *cfg, sg_outsign **osp)
 	return sg_status_ok();
 }
 
+/* sg_outsign_opts - the signature options of the [signing] section */
+static void sg_outsign_opts(const sg_outsign *os, sg_sign_opts *opts)
+{
+	sg_sign_opts defaults = SG_SIGN_DEFAULTS;
+
+	*opts = defaults;
+	opts->digest = os->cfg->sign_digest;
+	opts->rsa_pss = os->cfg->sign_rsa_pss;
+	opts->domain_signature = true;
+	opts->encryption_cert = os->enc_crt;
+}
+
 /* sg_outsign_sign - the detached SignedData over entity into der */
 static sg_status sg_outsign_sign(sg_outsign *os, const uint8_t *entity,
 				 size_t len, sg_buf *der)
 {
-	sg_sign_opts opts = SG_SIGN_DEFAULTS;
+	sg_sign_opts opts;
 	sg_status st;
 
-	opts.digest = os->cfg->sign_digest;
-	opts.rsa_pss = os->cfg->sign_rsa_pss;
-	opts.domain_signature = true;
-	opts.encryption_cert = os->enc_crt;
+	sg_outsign_opts(os, &opts);
 	st = sg_sign_detached(os->signer, &opts, entity, len, der);
 	if (!sg_status_is_ok(&st))
 		st = sg_status_make(st.code == SG_REJECT ? SG_TEMPFAIL
@@ -122,37 +133,168 @@ sg_status sg_outsign_entity(sg_outsign *os, const uint8_t *entity, size_t len,
 }
 
 /*
- * sg_outsign_message - sg_outsign_entity() of m's entity (sg_mime_entity),
- * written once, straight into out between the halves of the
- * multipart/signed, and signed where it lies there
+ * sg_outsign_pass - read m's entity once, in pieces: hash it into ss and
+ * scan it for 7-bit (each when not NULL); true if delim occurs in it
  */
-sg_status sg_outsign_message(sg_outsign *os, const sg_mime *m, sg_buf *out)
+static bool sg_outsign_pass(const sg_mime *m, const char *delim,
+			    sg_sign_stream *ss, sg_mimesig_scan *scan)
+{
+	size_t	dlen = strlen(delim), keep = 0, n;
+	sg_mime_entity_reader r;
+	sg_buf	win = SG_BUF_INIT;
+	bool	found = false;
+
+	sg_buf_reserve(&win, SG_OUTSIGN_PIECE + SG_MIMESIG_DELIM_MAX);
+	sg_mime_entity_open(m, &r);
+	while ((n = sg_mime_entity_read(&r, win.data + keep,
+					SG_OUTSIGN_PIECE)) > 0) {
+		if (ss != NULL)
+			sg_sign_stream_update(ss, win.data + keep, n);
+		if (scan != NULL)
+			sg_mimesig_7bit_scan(scan, win.data + keep, n);
+		n += keep;
+		found = found || memmem(win.data, n, delim, dlen) != NULL;
+		/* a delimiter may straddle two pieces */
+		keep = n < dlen - 1 ? n : dlen - 1;
+		memmove(win.data, win.data + n - keep, keep);
+	}
+	sg_mime_entity_close(&r);
+	sg_buf_wipe_free(&win);
+	return found;
+}
+
+/*
+ * sg_outsign_message - sg_outsign_entity() of m's entity (sg_mime_entity),
+ * never copied when it is 7-bit: hashed as it is read, read again by
+ * sg_outsign_read between the halves of the multipart/signed
+ */
+sg_status sg_outsign_message(sg_outsign *os, const sg_mime *m,
+			     sg_outsign_signed *sig)
 {
 	const char *micalg = sg_digest_micalg(os->cfg->sign_digest);
 	char	delim[SG_MIMESIG_DELIM_MAX];
+	sg_mimesig_scan scan = SG_MIMESIG_SCAN_INIT;
+	sg_sign_opts opts;
+	sg_sign_stream *ss = NULL;
+	sg_mime_entity_reader r;
 	sg_buf	der = SG_BUF_INIT, entity = SG_BUF_INIT;
 	sg_status st;
-	size_t	off;
+	bool	clash;
 
-	do {
-		sg_buf_reset(out);
-		sg_mimesig_build_head(micalg, delim, out);
-		off = out->len;
-		sg_mime_entity_append(m, out);
-	} while (memmem(out->data + off, out->len - off, delim,
-			strlen(delim)) != NULL);
-	if (!sg_mimesig_is_7bit(out->data + off, out->len - off)) {
+	memset(sig, 0, sizeof(*sig));
+	sg_outsign_opts(os, &opts);
+	st = sg_sign_stream_new(os->signer, &opts, &ss);
+	if (!sg_status_is_ok(&st))
+		goto cleanup;
+	sg_mimesig_build_head(micalg, delim, &sig->head);
+	clash = sg_outsign_pass(m, delim, ss, &scan);
+	if (!scan.ok) {
 		/* GMime re-encodes it first: the way with copies */
-		sg_buf_append(&entity, out->data + off, out->len - off);
-		st = sg_outsign_entity(os, entity.data, entity.len, out);
-		sg_buf_wipe_free(&entity);
-		return st;
+		sg_buf_reset(&sig->head);
+		sg_mime_entity(m, &entity);
+		st = sg_outsign_entity(os, entity.data, entity.len, &sig->head);
+		sig->total = sig->head.len;
+		goto cleanup;
 	}
-	st = sg_outsign_sign(os, out->data + off, out->len - off, &der);
-	if (sg_status_is_ok(&st))
-		sg_mimesig_build_tail(delim, der.data, der.len, out);
+	while (clash) {
+		sg_buf_reset(&sig->head);
+		sg_mimesig_build_head(micalg, delim, &sig->head);
+		clash = sg_outsign_pass(m, delim, NULL, NULL);
+	}
+	st = sg_sign_stream_finish(ss, &der);
+	if (!sg_status_is_ok(&st)) {
+		st = sg_status_make(st.code == SG_REJECT ? SG_TEMPFAIL
+				    : st.code, "signing: %s", st.text);
+		goto cleanup;
+	}
+	sg_mimesig_build_tail(delim, der.data, der.len, &sig->tail);
+	sg_mime_entity_open(m, &r);
+	sig->m = m;
+	sig->total = sig->head.len + r.total + sig->tail.len;
+	sg_mime_entity_close(&r);
+cleanup:
+	if (!sg_status_is_ok(&st))
+		sg_outsign_signed_free(sig);
+	sg_sign_stream_free(ss);
+	sg_buf_wipe_free(&entity);
 	sg_buf_free(&der);
 	return st;
+}
+
+/* sg_outsign_signed_free - release what sg_outsign_message made */
+void	sg_outsign_signed_free(sg_outsign_signed *sig)
+{
+	sg_buf_wipe_free(&sig->head);
+	sg_buf_free(&sig->tail);
+	sig->m = NULL;
+	sig->total = 0;
+}
+
+/* sg_outsign_open - read the multipart/signed from its start */
+void	sg_outsign_open(const sg_outsign_signed *sig, sg_outsign_reader *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->sig = sig;
+	if (sig->m != NULL)
+		sg_mime_entity_open(sig->m, &r->entity);
+}
+
+/* sg_outsign_part - copy from part [start, start+len) at r->off to buf */
+static size_t sg_outsign_part(sg_outsign_reader *r, size_t start,
+			      const uint8_t *part, size_t len, uint8_t *buf,
+			      size_t want)
+{
+	size_t	n;
+
+	if (r->off < start || r->off >= start + len)
+		return 0;
+	n = start + len - r->off;
+	n = n < want ? n : want;
+	memcpy(buf, part + (r->off - start), n);
+	r->off += n;
+	return n;
+}
+
+/* sg_outsign_read - the next want bytes (sg_cms_source) */
+size_t	sg_outsign_read(void *ctx, uint8_t *buf, size_t want)
+{
+	sg_outsign_reader *r = ctx;
+	const sg_outsign_signed *sig = r->sig;
+	size_t	elen = sig->m != NULL ? r->entity.total : 0;
+	size_t	n, got = 0;
+
+	got += sg_outsign_part(r, 0, sig->head.data, sig->head.len, buf, want);
+	if (got < want && r->off >= sig->head.len
+	    && r->off < sig->head.len + elen) {
+		n = sg_mime_entity_read(&r->entity, buf + got, want - got);
+		r->off += n;
+		got += n;
+	}
+	if (got < want)
+		got += sg_outsign_part(r, sig->head.len + elen, sig->tail.data,
+				       sig->tail.len, buf + got, want - got);
+	return got;
+}
+
+/* sg_outsign_close - release a reader */
+void	sg_outsign_close(sg_outsign_reader *r)
+{
+	if (r->sig != NULL && r->sig->m != NULL)
+		sg_mime_entity_close(&r->entity);
+	r->sig = NULL;
+}
+
+/* sg_outsign_signed_append - all of the multipart/signed, into out */
+void	sg_outsign_signed_append(const sg_outsign_signed *sig, sg_buf *out)
+{
+	sg_outsign_reader r;
+	size_t	n;
+
+	sg_buf_reserve(out, sig->total);
+	sg_outsign_open(sig, &r);
+	n = sg_outsign_read(&r, out->data + out->len, sig->total);
+	sg_buf_set_len(out, out->len + n);
+	sg_outsign_close(&r);
 }
 
 /* sg_outsign_describe - the log text */
