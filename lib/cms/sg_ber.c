@@ -21,15 +21,6 @@
 #include "sg_ber.h"
 #include "sg_mem.h"
 
-#define SG_BER_INDEFINITE SIZE_MAX
-
-typedef struct sg_ber_hdr {
-	size_t	hdr_len;	/* tag and length octets */
-	size_t	tag_len;	/* tag octets only */
-	size_t	len;		/* content length or SG_BER_INDEFINITE */
-	int	constructed;
-} sg_ber_hdr;
-
 /*
  * One record per constructed element, in document order: the length its
  * contents will have in the output, whether anything at or below it is
@@ -71,55 +62,78 @@ static void sg_ber_put(sg_ber_out *o, const uint8_t *p, size_t len)
 	o->n += len;
 }
 
-/* sg_ber_header - read and check one tag-length header */
-static sg_status sg_ber_header(const uint8_t *p, size_t avail, sg_ber_hdr *h)
+/* sg_ber_header - read one tag-length header from avail bytes at p */
+sg_ber_rc sg_ber_header(const uint8_t *p, size_t avail, sg_ber_hdr *h,
+			const char **why)
 {
 	size_t	i = 1;
 	size_t	n;
 	size_t	k;
 
 	if (avail < 2)
-		return sg_status_make(SG_REJECT, "BER data is truncated");
+		return SG_BER_SHORT;
 	h->constructed = (p[0] & 0x20) != 0;
 	if ((p[0] & 0x1f) == 0x1f) {		/* high tag number form */
 		do {
-			if (i >= avail || i > 5)
-				return sg_status_make(SG_REJECT,
-					       "BER tag is malformed");
+			if (i > 5) {
+				*why = "BER tag is malformed";
+				return SG_BER_BAD;
+			}
+			if (i >= avail)
+				return SG_BER_SHORT;
 		} while (p[i++] & 0x80);
 	}
 	h->tag_len = i;
 	if (i >= avail)
-		return sg_status_make(SG_REJECT, "BER data is truncated");
+		return SG_BER_SHORT;
 	if (p[i] < 0x80) {
 		h->len = p[i];
 		h->hdr_len = i + 1;
 	} else if (p[i] == 0x80) {
-		if (!h->constructed)
-			return sg_status_make(SG_REJECT,
-			    "BER primitive element has an indefinite length");
+		if (!h->constructed) {
+			*why = "BER primitive element has an indefinite length";
+			return SG_BER_BAD;
+		}
 		h->len = SG_BER_INDEFINITE;
 		h->hdr_len = i + 1;
 	} else {
 		n = p[i] & 0x7f;
-		if (n > sizeof(size_t) || n == 0x7f)
-			return sg_status_make(SG_REJECT,
-					      "BER length is too large");
+		if (n > sizeof(size_t) || n == 0x7f) {
+			*why = "BER length is too large";
+			return SG_BER_BAD;
+		}
 		if (avail - i - 1 < n)
-			return sg_status_make(SG_REJECT,
-					      "BER data is truncated");
+			return SG_BER_SHORT;
 		h->len = 0;
 		for (k = 0; k < n; k++) {
-			if (h->len > (SIZE_MAX >> 8))
-				return sg_status_make(SG_REJECT,
-					       "BER length is too large");
+			if (h->len > (SIZE_MAX >> 8)) {
+				*why = "BER length is too large";
+				return SG_BER_BAD;
+			}
 			h->len = (h->len << 8) | p[i + 1 + k];
 		}
 		/* SIZE_MAX is our mark for "indefinite": never a length */
-		if (h->len == SG_BER_INDEFINITE)
-			return sg_status_make(SG_REJECT,
-					      "BER length is too large");
+		if (h->len == SG_BER_INDEFINITE) {
+			*why = "BER length is too large";
+			return SG_BER_BAD;
+		}
 		h->hdr_len = i + 1 + n;
+	}
+	return SG_BER_OK;
+}
+
+/* sg_ber_check - read one header of a complete element, its length checked */
+static sg_status sg_ber_check(const uint8_t *p, size_t avail, sg_ber_hdr *h)
+{
+	const char *why = "";
+
+	switch (sg_ber_header(p, avail, h, &why)) {
+	case SG_BER_OK:
+		break;
+	case SG_BER_SHORT:
+		return sg_status_make(SG_REJECT, "BER data is truncated");
+	case SG_BER_BAD:
+		return sg_status_make(SG_REJECT, "%s", why);
 	}
 	if (h->len != SG_BER_INDEFINITE && h->len > avail - h->hdr_len)
 		return sg_status_make(SG_REJECT,
@@ -187,7 +201,7 @@ static sg_status sg_ber_measure(sg_ber_walk *w, const uint8_t *p,
 
 	if (depth > SG_BER_MAX_DEPTH)
 		return sg_status_make(SG_REJECT, "BER nesting is too deep");
-	st = sg_ber_header(p, avail, &h);
+	st = sg_ber_check(p, avail, &h);
 	if (!sg_status_is_ok(&st))
 		return st;
 	if (!h.constructed) {
@@ -250,7 +264,7 @@ static size_t sg_ber_emit(sg_ber_walk *w, const uint8_t *p, size_t avail,
 	size_t	end;
 	int	indef;
 
-	(void) sg_ber_header(p, avail, &h);
+	(void) sg_ber_check(p, avail, &h);
 	if (!h.constructed) {
 		sg_ber_put(out, p, h.hdr_len + h.len);
 		return h.hdr_len + h.len;

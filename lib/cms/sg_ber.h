@@ -31,6 +31,13 @@
  *
  *	Cost: two linear passes; memory: out (in place: the headers' growth)
  *	plus 24 bytes per constructed element.
+ *
+ *	sg_ber_header() reads the one tag-length header at p as both passes
+ *	do, from the avail bytes at hand, which may be only a prefix of the
+ *	element (sg_cms_peek_for_us looks at a message as it arrives). It
+ *	does not compare the length with avail. SG_BER_SHORT: the bytes end
+ *	inside the header; SG_BER_BAD: no completion of them is a header
+ *	sg_ber accepts (*why says why).
  * DIAGNOSTICS
  *	SG_REJECT with a sentence for truncated or malformed encodings,
  *	lengths beyond the input, indefinite primitive elements and nesting
@@ -46,6 +53,24 @@
 #include "sg_status.h"
 
 #define SG_BER_MAX_DEPTH 64
+#define SG_BER_INDEFINITE SIZE_MAX
+
+typedef struct sg_ber_hdr {
+	size_t	hdr_len;	/* tag and length octets */
+	size_t	tag_len;	/* tag octets only */
+	size_t	len;		/* content length or SG_BER_INDEFINITE */
+	int	constructed;
+} sg_ber_hdr;
+
+typedef enum sg_ber_rc {
+	SG_BER_OK = 0,
+	SG_BER_SHORT,
+	SG_BER_BAD,
+} sg_ber_rc;
+
+/* sg_ber_header - read one tag-length header from avail bytes at p */
+sg_ber_rc sg_ber_header(const uint8_t *p, size_t avail, sg_ber_hdr *h,
+			const char **why);
 
 sg_status sg_ber_definite(const uint8_t *in, size_t len, sg_buf *out,
 			  size_t *used);

@@ -1300,7 +1300,7 @@ sg_status sg_cms_decrypt(const sg_keyring *kr, const uint8_t *in,
 #define SG_CMS_PEEK_BAD		0
 #define SG_CMS_PEEK_OK		1
 
-#define SG_CMS_PEEK_INDEF	SIZE_MAX
+#define SG_CMS_PEEK_INDEF	SG_BER_INDEFINITE
 
 /* One element of the prefix, as far as its header tells. */
 typedef struct sg_cms_tlv {
@@ -1320,47 +1320,22 @@ static int sg_cms_peek_hdr(const uint8_t *in, size_t len, size_t pos,
 {
 	const size_t end = limit < len ? limit : len;
 	const int past = limit <= len ? SG_CMS_PEEK_BAD : SG_CMS_PEEK_MORE;
-	size_t	i = 1, n, k, v, hdr;
-	bool	constructed;
+	const char *why;
+	sg_ber_hdr h;
+	size_t	v;
 
-	if (pos >= end || end - pos < 2)
+	if (pos >= end)
 		return past;
-	constructed = (in[pos] & 0x20) != 0;
-	if ((in[pos] & 0x1f) == 0x1f) {		/* high tag number form */
-		do {
-			if (i > 5)
-				return SG_CMS_PEEK_BAD;
-			if (i >= end - pos)
-				return past;
-		} while (in[pos + i++] & 0x80);
-	}
-	if (i >= end - pos)
+	switch (sg_ber_header(in + pos, end - pos, &h, &why)) {
+	case SG_BER_OK:
+		break;
+	case SG_BER_SHORT:
 		return past;
-	if (in[pos + i] < 0x80) {
-		v = in[pos + i];
-		hdr = i + 1;
-	} else if (in[pos + i] == 0x80) {
-		if (!constructed)
-			return SG_CMS_PEEK_BAD;
-		v = SG_CMS_PEEK_INDEF;
-		hdr = i + 1;
-	} else {
-		n = in[pos + i] & 0x7f;
-		if (n > sizeof(size_t) || n == 0x7f)
-			return SG_CMS_PEEK_BAD;
-		if (end - pos - i - 1 < n)
-			return past;
-		for (v = 0, k = 0; k < n; k++) {
-			if (v > (SIZE_MAX >> 8))
-				return SG_CMS_PEEK_BAD;
-			v = (v << 8) | in[pos + i + 1 + k];
-		}
-		/* sg_ber(3) refuses this length: left to the whole decoding */
-		if (v == SIZE_MAX)
-			return SG_CMS_PEEK_MORE;
-		hdr = i + 1 + n;
+	case SG_BER_BAD:
+		return SG_CMS_PEEK_BAD;
 	}
-	t->body = pos + hdr;
+	v = h.len;
+	t->body = pos + h.hdr_len;
 	t->len = v;
 	if (v == SG_CMS_PEEK_INDEF) {
 		t->limit = limit;

@@ -454,12 +454,13 @@ static void test_garbage_is_never_ours(void)
 		 26, 0},
 		{"SET of 2 GB, all indefinite", "\x30\x80" ENV_OID "\xa0\x80"
 		 "\x30\x80\x02\x01\x00\x31\x84\x7f\xff\xff\xff", 26, -1},
+		/* sg_ber refuses this length, so no completion parses */
 		{"SET of size_t max", "\x30\x80" ENV_OID "\xa0\x80\x30\x80"
 		 "\x02\x01\x00\x31\x88\xff\xff\xff\xff\xff\xff\xff\xff", 30,
-		 -1},
+		 0},
 		{"SET of size_t max in a definite one", "\x30\x1c" ENV_OID
 		 "\xa0\x0f\x30\x0d\x02\x01\x00\x31\x88\xff\xff\xff\xff"
-		 "\xff\xff\xff\xff", 30, -1},
+		 "\xff\xff\xff\xff", 30, 0},
 		{"indefinite primitive in the SET", "\x30\x80" ENV_OID
 		 "\xa0\x80\x30\x80\x02\x01\x00\x31\x80\x04\x80", 24, 0},
 		{"SET without end-of-contents", "\x30\x19" ENV_OID "\xa0\x0c"
