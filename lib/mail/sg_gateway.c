@@ -667,7 +667,6 @@ static sg_status sg_gateway_route(sg_gw *gw)
 	sg_policy_copy *pc = sg_calloc(n, sizeof(*pc));
 	size_t *copy_of = sg_calloc(n, sizeof(size_t));
 	sg_policy_plan plan = {false, 0, pc, copy_of};
-	sg_buf	entity = SG_BUF_INIT;
 	char	dom[256];
 	sg_status st = sg_status_ok();
 	size_t	i, k, nremote;
@@ -731,10 +730,11 @@ static sg_status sg_gateway_route(sg_gw *gw)
 				st = sg_gateway_defer(gw->res, st);
 				goto cleanup;
 			}
-			sg_outsign_signed_append(&gw->signed_content, &entity);
-			sg_mime_rebuild(gw->mime, "", entity.data, entity.len,
+			/* the outer fields, then the multipart/signed, LF */
+			sg_mime_rebuild(gw->mime, "", (const uint8_t *) "", 0,
 					&c->data);
-			sg_buf_wipe_free(&entity);
+			sg_outsign_signed_append(&gw->signed_content, true,
+						 &c->data);
 			c->bytes = c->data.data;
 			c->len = c->data.len;
 			sg_gateway_append(gw->action, sizeof(gw->action), " %s",

@@ -284,17 +284,23 @@ void	sg_outsign_close(sg_outsign_reader *r)
 	r->sig = NULL;
 }
 
-/* sg_outsign_signed_append - all of the multipart/signed, into out */
-void	sg_outsign_signed_append(const sg_outsign_signed *sig, sg_buf *out)
+/*
+ * sg_outsign_signed_append - all of the multipart/signed appended to out,
+ * with LF line ends when lf
+ */
+void	sg_outsign_signed_append(const sg_outsign_signed *sig, bool lf,
+				 sg_buf *out)
 {
 	sg_outsign_reader r;
-	size_t	n;
+	size_t	n, from = out->len;
 
 	sg_buf_reserve(out, sig->total);
 	sg_outsign_open(sig, &r);
 	n = sg_outsign_read(&r, out->data + out->len, sig->total);
 	sg_buf_set_len(out, out->len + n);
 	sg_outsign_close(&r);
+	if (lf)
+		sg_buf_lf_from(out, from);
 }
 
 /* sg_outsign_describe - the log text */

@@ -44,7 +44,8 @@
  *	again from the message, as often as there are copies to make; the
  *	message must outlive sig. An entity that is not 7-bit is made so by
  *	GMime first (sg_outsign_entity): that one is held whole in sig.
- *	sg_outsign_signed_append() appends all of it to a buffer.
+ *	sg_outsign_signed_append() appends all of it to a buffer (with LF
+ *	line ends when lf, for a message that goes out signed only).
  *
  *	sg_outsign_describe() is the log text: "signed=sha-256 signer=[...]".
  * DIAGNOSTICS
@@ -55,6 +56,7 @@
 #ifndef SG_OUTSIGN_H
 #define SG_OUTSIGN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,7 +87,8 @@ typedef struct sg_outsign_reader {
 
 sg_status sg_outsign_message(sg_outsign *os, const sg_mime *m,
 			     sg_outsign_signed *sig);
-void	sg_outsign_signed_append(const sg_outsign_signed *sig, sg_buf *out);
+void	sg_outsign_signed_append(const sg_outsign_signed *sig, bool lf,
+				 sg_buf *out);
 void	sg_outsign_signed_free(sg_outsign_signed *sig);
 void	sg_outsign_open(const sg_outsign_signed *sig, sg_outsign_reader *r);
 size_t	sg_outsign_read(void *r, uint8_t *buf, size_t want);

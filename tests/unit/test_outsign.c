@@ -136,7 +136,7 @@ static void test_streamed(void)
 		return;
 	st = sg_outsign_message(os, m, &sig);
 	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
-	sg_outsign_signed_append(&sig, &whole);
+	sg_outsign_signed_append(&sig, false, &whole);
 	SG_CHECK(whole.len == sig.total);
 	for (i = 0; i < sizeof(pieces) / sizeof(*pieces); i++) {
 		read_all(&sig, pieces[i], &part);
@@ -152,6 +152,15 @@ static void test_streamed(void)
 	SG_CHECK(strncmp((const char *) whole.data, "Content-Type: multipart/"
 			 "signed;", 31) == 0);
 	openssl_verifies(&whole);
+	/* with LF line ends, for a copy signed only: CRLF made LF, no more */
+	sg_buf_reset(&part);
+	sg_buf_append_str(&part, "head\n");
+	sg_outsign_signed_append(&sig, true, &part);
+	sg_buf_reset(&entity);
+	sg_buf_append_str(&entity, "head\n");
+	sg_buf_append_lf(&entity, whole.data, whole.len);
+	SG_CHECK(part.len == entity.len && part.len < whole.len
+		 && memcmp(part.data, entity.data, part.len) == 0);
 	/* read again, for a second copy: the same bytes */
 	read_all(&sig, 65536, &part);
 	SG_CHECK(part.len == whole.len
@@ -184,7 +193,7 @@ static void test_8bit(void)
 		return;
 	st = sg_outsign_message(os, m, &sig);
 	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
-	sg_outsign_signed_append(&sig, &whole);
+	sg_outsign_signed_append(&sig, false, &whole);
 	SG_CHECK(whole.len == sig.total && sig.head.len == sig.total);
 	SG_CHECK(memmem(whole.data, whole.len, "\xc3\xa9", 2) == NULL);
 	read_all(&sig, 7, &part);
