@@ -74,3 +74,27 @@ void	sg_b64_encode(const uint8_t *in, size_t len, bool crlf, sg_buf *out)
 	sg_b64_update(&b, in, len, out);
 	sg_b64_final(&b, out);
 }
+
+/* sg_b64_decode - append the decoding of strict base64; false if not */
+bool	sg_b64_decode(const uint8_t *in, size_t len, sg_buf *out)
+{
+	struct base64_decode_ctx ctx;
+	size_t	start = out->len, off, n, done;
+
+	/* nettle refuses a stray byte, data after "=", bits left over */
+	base64_decode_init(&ctx);
+	for (off = 0; off < len; off += n) {
+		n = len - off < 65536 ? len - off : 65536;
+		sg_buf_reserve(out, BASE64_DECODE_LENGTH(n));
+		done = BASE64_DECODE_LENGTH(n);
+		if (!base64_decode_update(&ctx, &done, out->data + out->len, n,
+					  (const char *) in + off))
+			goto bad;
+		sg_buf_set_len(out, out->len + done);
+	}
+	if (base64_decode_final(&ctx))
+		return true;
+bad:
+	sg_buf_set_len(out, start);
+	return false;
+}

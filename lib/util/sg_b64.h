@@ -17,6 +17,15 @@
  *	The lines do not depend on how the input was cut into pieces.
  *	nettle encodes; this module only holds back the bytes of a line
  *	not yet complete and ends the lines.
+ *
+ *	sg_b64_decode() appends the decoding of a base64 body in the form
+ *	nettle's decoder accepts: the alphabet, white space (space, tab, CR,
+ *	LF, VT, FF) anywhere, and "=" padding only at the end (up to three
+ *	after zero bits, as in "A==="). For anything else (a stray byte,
+ *	data after the padding, bits left over in the last group) it appends
+ *	nothing and says false; the caller then asks GMime, which skips what
+ *	it does not know. Where it says true, GMime's decoder gives the same
+ *	bytes (test_b64 and fuzz_ctype hold it to that).
  */
 #ifndef SG_B64_H
 #define SG_B64_H
@@ -46,5 +55,8 @@ void	sg_b64_final(sg_b64 *b, sg_buf *out);
 
 /* sg_b64_encode - the whole encoding of len bytes, appended to out */
 void	sg_b64_encode(const uint8_t *in, size_t len, bool crlf, sg_buf *out);
+
+/* sg_b64_decode - append the decoding of strict base64; false if not */
+bool	sg_b64_decode(const uint8_t *in, size_t len, sg_buf *out);
 
 #endif

@@ -123,10 +123,113 @@ static void test_reuse(void)
 	sg_buf_free(&b);
 }
 
+/* gmime_decode - GMime's base64 decoder, as sg_mime's decoder runs it */
+static void gmime_decode(const uint8_t *in, size_t len, sg_buf *out)
+{
+	GMimeEncoding enc;
+
+	g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_BASE64);
+	sg_buf_reserve(out, g_mime_encoding_outlen(&enc, len) + 16);
+	sg_buf_set_len(out, out->len + g_mime_encoding_step(&enc,
+			 (const char *) in, len, (char *) out->data + out->len));
+	sg_buf_reserve(out, g_mime_encoding_outlen(&enc, 0) + 16);
+	sg_buf_set_len(out, out->len + g_mime_encoding_flush(&enc, "", 0,
+			 (char *) out->data + out->len));
+}
+
+/* sg_b64_decode: the strict form decodes, anything else is refused */
+static void test_decode_vectors(void)
+{
+	static const struct {
+		const char *in, *out;	/* out NULL: refused */
+		size_t	len;		/* 0: strlen(in) */
+	} v[] = {
+		{"", "", 0}, {"Zg==", "f", 0}, {"Zm8=", "fo", 0},
+		{"Zm9v", "foo", 0}, {"Zm9vYmFy\r\n", "foobar", 0},
+		{" Zm9v\r\n YmE=\r\n", "fooba", 0},
+		{"Zm\n9v\tYg\r\n=\n=\n", "foob", 0}, {"\r\n\r\n", "", 0},
+		{"Zm9vYg=", NULL, 0}, {"Zm9vY", NULL, 0}, {"Zm9v=", NULL, 0},
+		{"Zg===", NULL, 0}, {"Z===", NULL, 0}, {"=", NULL, 0},
+		{"Zg==Zg==", NULL, 0}, {"Zm9v!", NULL, 0}, {"Zm9v.", NULL, 0},
+		{"Zm9v-YmFy", NULL, 0}, {"Zm\0009v", NULL, 5},
+		{"Zm9v\f\v", "foo", 0}, {"Zm9v\xc3\xa9", NULL, 0},
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sg_buf	out = SG_BUF_INIT;
+		size_t	len = v[i].len ? v[i].len : strlen(v[i].in);
+		bool	ok;
+
+		sg_buf_append(&out, "x", 1);	/* appended after this */
+		ok = sg_b64_decode((const uint8_t *) v[i].in, len, &out);
+		if (v[i].out == NULL) {
+			SG_CHECK_MSG(!ok && out.len == 1, "'%s' accepted",
+				     v[i].in);
+		} else {
+			SG_CHECK_MSG(ok && out.len == 1 + strlen(v[i].out)
+				     && memcmp(out.data + 1, v[i].out,
+					       out.len - 1) == 0,
+				     "'%s': %d, '%.*s'", v[i].in, ok,
+				     (int) out.len, (char *) out.data);
+		}
+		sg_buf_free(&out);
+	}
+}
+
+/*
+ * every string of up to 7 bytes from "Zm9=", space, LF, "!" and FF: where
+ * sg_b64_decode accepts it, GMime's decoder gives the same bytes; and
+ * both answers occur
+ */
+static void test_decode_like_gmime(void)
+{
+	static const char set[] = "Zm9= \n!\f";
+	const size_t n = sizeof(set) - 1;
+	uint8_t	s[8];
+	size_t	len, k, i, idx[8];
+	unsigned yes = 0, no = 0, bad = 0;
+
+	g_mime_init();
+	for (len = 0; len <= 7; len++) {
+		memset(idx, 0, sizeof(idx));
+		for (;;) {
+			sg_buf	ours = SG_BUF_INIT, theirs = SG_BUF_INIT;
+
+			for (i = 0; i < len; i++)
+				s[i] = (uint8_t) set[idx[i]];
+			if (sg_b64_decode(s, len, &ours)) {
+				yes++;
+				gmime_decode(s, len, &theirs);
+				if (ours.len != theirs.len || (ours.len
+				    && memcmp(ours.data, theirs.data, ours.len)))
+					bad++;
+				SG_CHECK_MSG(bad == 0, "'%.*s': %zu bytes, GMime %zu",
+					     (int) len, (char *) s, ours.len,
+					     theirs.len);
+			} else {
+				no++;
+				SG_CHECK(ours.len == 0);
+			}
+			sg_buf_free(&ours);
+			sg_buf_free(&theirs);
+			if (bad)
+				return;
+			for (k = 0; k < len && ++idx[k] == n; k++)
+				idx[k] = 0;
+			if (k == len)
+				break;
+		}
+	}
+	SG_CHECK(yes > 1000 && no > 100000);
+}
+
 int	main(void)
 {
 	SG_RUN(test_vectors);
 	SG_RUN(test_like_gmime);
 	SG_RUN(test_reuse);
+	SG_RUN(test_decode_vectors);
+	SG_RUN(test_decode_like_gmime);
 	return sg_test_done();
 }
