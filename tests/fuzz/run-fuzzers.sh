@@ -7,8 +7,8 @@
 # DESCRIPTION
 #	BUILD_DIR was configured with -DCMAKE_C_COMPILER=clang
 #	-DSMIMEGW_FUZZ=ON and built (--target smimegw_fuzzers is enough).
-#	Each fuzz_<name> runs for SECONDS (default 40: ten targets, two at a
-#	time, stay under four and a half minutes) with ASan+UBSan, JOBS
+#	Each fuzz_<name> runs for SECONDS (default 40: eleven targets, two
+#	at a time, stay under four and a half minutes) with ASan+UBSan, JOBS
 #	(default: the number of CPUs) at a time, starting from its seed
 #	corpus (tests/fuzz/corpus/<name>, never written to: new inputs go to
 #	BUILD_DIR/fuzz-work/<name>). SMIMEGW_FUZZ_SEED fixes libFuzzer's
@@ -29,7 +29,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=$build/tests/fuzz
 work=$build/fuzz-work
 art=$build/fuzz-artifacts
-targets=(cms ber mime config verify smimeattr mimesig addr probe inread)
+targets=(cms ber mime config verify smimeattr mimesig addr probe inread
+	ctype)
 
 for t in "${targets[@]}"; do
 	[ -x "$bin/fuzz_$t" ] || {
