@@ -17,6 +17,7 @@
 
 #include "sg_b64.h"
 #include "sg_cms.h"
+#include "sg_ctype.h"
 #include "sg_mem.h"
 #include "sg_mime.h"
 
@@ -33,6 +34,7 @@ struct sg_mime {
 	sg_mime_field *fields;
 	size_t	nfields;
 	size_t	body;		/* offset of the body */
+	bool	blank;		/* the header ended with an empty line */
 	GMimeMessage *msg;	/* NULL when GMime found nothing */
 	bool	parsed;		/* msg was made (sg_mime_tree) */
 	GMimeMessage *head;	/* header and first body bytes only */
@@ -80,6 +82,7 @@ static void sg_mime_fields(sg_mime *m)
 	while (pos < m->len) {
 		if (sg_mime_is_blank(d, m->len, pos)) {
 			m->body = sg_mime_line_end(d, m->len, pos);
+			m->blank = true;
 			return;
 		}
 		nlen = sg_mime_field_name_len(d, m->len, pos);
@@ -340,6 +343,111 @@ static sg_cms_kind sg_mime_peek_part(GMimePart *part)
 	return kind;
 }
 
+/* sg_mime_single - the one field called name; NULL: none, or several */
+static const sg_mime_field *sg_mime_single(const sg_mime *m, const char *name)
+{
+	const sg_mime_field *f = NULL;
+	size_t	i;
+
+	for (i = 0; i < m->nfields; i++) {
+		if (!sg_mime_field_is(m, &m->fields[i], name))
+			continue;
+		if (f != NULL)
+			return NULL;	/* GMime reads the last one */
+		f = &m->fields[i];
+	}
+	return f;
+}
+
+static void sg_mime_unfold(const uint8_t *, const sg_mime_field *, sg_buf *);
+
+/*
+ * sg_mime_simple_ctype - m's one Content-Type, when it has the simple form
+ * that sg_ctype reads as GMime does (ct points into value)
+ */
+static bool sg_mime_simple_ctype(const sg_mime *m, sg_buf *value,
+				 sg_ctype *ct)
+{
+	const sg_mime_field *f = sg_mime_single(m, "Content-Type");
+
+	if (f == NULL)
+		return false;
+	sg_mime_unfold(m->data, f, value);
+	return strlen((const char *) value->data) == value->len
+		&& sg_ctype_parse((const char *) value->data, ct);
+}
+
+/*
+ * sg_mime_b64_leaf - is m a leaf of type application/ whose one
+ * Content-Transfer-Encoding is base64, its header ended by an empty line
+ * (where GMime's body begins too): a body sg_b64_decode may read for
+ * GMime
+ */
+static bool sg_mime_b64_leaf(const sg_mime *m)
+{
+	const sg_mime_field *f = sg_mime_single(m,
+						"Content-Transfer-Encoding");
+	sg_buf	value = SG_BUF_INIT;
+	sg_ctype ct;
+	bool	ok;
+
+	if (!m->blank || f == NULL)
+		return false;
+	sg_mime_unfold(m->data, f, &value);
+	ok = value.len == 6 && strncasecmp((const char *) value.data,
+					   "base64", 6) == 0
+		&& sg_mime_simple_ctype(m, &value, &ct)
+		&& sg_ctype_is(&ct, "application", "*");
+	sg_buf_free(&value);
+	return ok;
+}
+
+/*
+ * sg_mime_simple_token_is - sg_mime_token_is() on parameter name of ct;
+ * -1 when ct does not have it
+ */
+static int sg_mime_simple_token_is(const sg_ctype *ct, const char *name,
+				   const char *want)
+{
+	size_t	i;
+	char   *buf;
+	int	is = -1;
+
+	for (i = 0; i < ct->nparams; i++) {
+		if (ct->name[i].len != strlen(name)
+		    || strncasecmp(ct->name[i].p, name, ct->name[i].len) != 0)
+			continue;
+		buf = sg_malloc(ct->value[i].len + 1);
+		if (sg_ctype_param(ct, name, buf, ct->value[i].len + 1))
+			is = sg_mime_token_is(buf, want);
+		free(buf);
+		break;
+	}
+	return is;
+}
+
+/*
+ * sg_mime_top_is_envelope - a simple Content-Type (sg_mime_simple_ctype)
+ * that declares enveloped or authEnveloped S/MIME: what GMime's parse
+ * would say, without GMime
+ */
+static bool sg_mime_top_is_envelope(const sg_mime *m)
+{
+	sg_buf	value = SG_BUF_INIT;
+	sg_ctype ct;
+	bool	yes = false;
+
+	if (sg_mime_simple_ctype(m, &value, &ct)
+	    && (sg_ctype_is(&ct, "application", "pkcs7-mime")
+		|| sg_ctype_is(&ct, "application", "x-pkcs7-mime")))
+		yes = sg_mime_simple_token_is(&ct, "smime-type",
+					      "enveloped-data") == 1
+		    || sg_mime_simple_token_is(&ct, "smime-type",
+					       "authEnveloped-data") == 1;
+	sg_buf_free(&value);
+	return yes;
+}
+
 /*
  * sg_mime_classify - ENCRYPTED when the top level declares enveloped or
  * authEnveloped S/MIME (fail closed even if the body is broken), or when
@@ -354,6 +462,8 @@ sg_mime_kind sg_mime_classify(sg_mime *m)
 
 	if (sg_mime_plain_top(m))
 		return SG_MIME_OTHER;
+	if (sg_mime_top_is_envelope(m))
+		return SG_MIME_ENCRYPTED;	/* said as GMime would */
 	part = sg_mime_top_part(sg_mime_head_tree(m));
 	if (part == NULL)
 		return SG_MIME_OTHER;
@@ -415,15 +525,35 @@ void	sg_mime_decoder_end(sg_mime_decoder *d, sg_buf *out)
 	free(d);
 }
 
+/* sg_mime_part_b64 - the body of a simple base64 leaf, decoded by nettle */
+bool	sg_mime_part_b64(const uint8_t *data, size_t len, sg_buf *out)
+{
+	sg_mime	e;
+	bool	ok;
+
+	sg_mime_raw(&e, data, len);
+	ok = sg_mime_b64_leaf(&e)
+		&& sg_b64_decode(data + e.body, len - e.body, out);
+	free(e.fields);
+	return ok;
+}
+
 /* sg_mime_smime_body - decoded body of the top-level part into out */
 sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out)
 {
-	GMimePart *part = sg_mime_top_part(sg_mime_head_tree(m));
+	GMimePart *part;
 	GMimeDataWrapper *content;
 	GMimeStream *mem;
 	GByteArray *bytes;
 
 	sg_buf_reset(out);
+	if (sg_mime_part_b64(m->data, m->len, out)) {
+		/* strict base64 of a simple leaf: nettle, not GMime */
+		if (out->len == 0)
+			return sg_status_make(SG_REJECT, "S/MIME body is empty");
+		return sg_status_ok();
+	}
+	part = sg_mime_top_part(sg_mime_head_tree(m));
 	if (part == NULL || (content = g_mime_part_get_content(part)) == NULL)
 		return sg_status_make(SG_REJECT, "message has no S/MIME body");
 	if (!m->parsed) {
@@ -714,6 +844,7 @@ static bool sg_mime_hp_cipher(const sg_mime *e)
 {
 	const sg_mime_field *f;
 	GMimeContentType *ct;
+	sg_ctype simple;
 	char   *value;
 	size_t	i, pos, n = 0;
 	bool	hp;
@@ -732,6 +863,12 @@ static bool sg_mime_hp_cipher(const sg_mime *e)
 		if (e->data[pos] != '\r' && e->data[pos] != '\n')
 			value[n++] = e->data[pos] ? (char) e->data[pos] : ' ';
 	value[n] = 0;
+	if (sg_ctype_parse(value, &simple)) {
+		/* read as GMime reads it, without GMime */
+		hp = sg_mime_simple_token_is(&simple, "hp", "cipher") == 1;
+		free(value);
+		return hp;
+	}
 	sg_mime_init();
 	ct = g_mime_content_type_parse(NULL, value);
 	hp = ct && sg_mime_token_is(g_mime_content_type_get_parameter(ct, "hp"),

@@ -130,6 +130,13 @@ void	sg_mime_init(void);
 sg_status sg_mime_parse(const uint8_t *data, size_t len, sg_mime **m);
 void	sg_mime_free(sg_mime *m);
 
+/*
+ * sg_mime_classify - ENCRYPTED for an envelope at the top level (see the
+ * description). A top level with one Content-Type in sg_ctype's simple
+ * form that says application/pkcs7-mime (or x-pkcs7-mime) with
+ * smime-type enveloped-data or authEnveloped-data is told so without
+ * GMime.
+ */
 sg_mime_kind sg_mime_classify(sg_mime *m);
 
 /*
@@ -145,8 +152,20 @@ sg_mime_kind sg_mime_classify(sg_mime *m);
  */
 bool	sg_mime_plain_top(const sg_mime *m);
 
-/* sg_mime_smime_body - decoded body of the top-level part into out */
+/*
+ * sg_mime_smime_body - decoded body of the top-level part into out. A
+ * leaf of type application/ whose one Content-Transfer-Encoding is
+ * base64, with a simple Content-Type (sg_ctype) and strict base64
+ * (sg_b64_decode), is decoded without GMime, to the bytes GMime gives.
+ */
 sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out);
+
+/*
+ * sg_mime_part_b64 - the same for the raw MIME part data (header, empty
+ * line, body): its decoded body appended to out, or false (nothing
+ * appended) when GMime must read it
+ */
+bool	sg_mime_part_b64(const uint8_t *data, size_t len, sg_buf *out);
 
 /*
  * sg_mime_decoder_new, _step, _end - sg_mime_smime_body()'s decoding of a

@@ -27,6 +27,7 @@
 
 #include "sg_b64.h"
 #include "sg_cms.h"
+#include "sg_ctype.h"
 #include "sg_mem.h"
 #include "sg_mimesig.h"
 
@@ -99,6 +100,9 @@ static sg_status sg_mimesig_decode_part(const uint8_t *p, size_t len,
 	sg_status st = sg_status_make(SG_REJECT, "the signature part does "
 				      "not decode");
 
+	/* strict base64 in a simple header: nettle, as GMime would */
+	if (sg_mime_part_b64(p, len, out))
+		return out->len > 0 ? sg_status_ok() : st;
 	sg_mime_init();
 	stream = g_mime_stream_mem_new_with_buffer((const char *) p, len);
 	parser = g_mime_parser_new_with_stream(stream);
@@ -155,22 +159,70 @@ static sg_status sg_mimesig_detached(sg_mime *m, const char *boundary,
 				      - a2, &sig->der);
 }
 
-/*
- * sg_mimesig_top_type - the first Content-Type of m as GMime reads it, or
- * NULL: none, a plain top level (sg_mime_plain_top), or one that does not
- * parse (the caller unrefs it)
- */
-static GMimeContentType *sg_mimesig_top_type(sg_mime *m)
-{
-	sg_buf	value = SG_BUF_INIT;
-	GMimeContentType *ct = NULL;
+/* a boundary is at most 70 characters (RFC 2046 5.1.1); longer is bad */
+#define SG_MIMESIG_BOUNDARY_MAX	72
 
-	if (!sg_mime_plain_top(m) && sg_mime_header(m, "Content-Type", &value)) {
-		sg_mime_init();
-		ct = g_mime_content_type_parse(NULL, (const char *) value.data);
+/*
+ * The first Content-Type of m: read by sg_ctype when it has the simple
+ * form (GMime reads that the same way), else parsed by GMime.
+ */
+typedef struct sg_mimesig_type {
+	sg_buf	value;			/* the field's unfolded value */
+	sg_ctype simple;		/* when is_simple */
+	bool	is_simple;
+	GMimeContentType *gmime;	/* else, or NULL */
+} sg_mimesig_type;
+
+/*
+ * sg_mimesig_top_type - the first Content-Type of m; false: none, a plain
+ * top level (sg_mime_plain_top), or one that does not parse
+ */
+static bool sg_mimesig_top_type(sg_mime *m, sg_mimesig_type *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (sg_mime_plain_top(m) || !sg_mime_header(m, "Content-Type",
+						    &t->value))
+		return false;
+	t->is_simple = sg_ctype_parse((const char *) t->value.data,
+				      &t->simple);
+	if (t->is_simple)
+		return true;
+	sg_mime_init();
+	t->gmime = g_mime_content_type_parse(NULL,
+					     (const char *) t->value.data);
+	return t->gmime != NULL;
+}
+
+/* sg_mimesig_type_is - type/sub ("*": any) */
+static bool sg_mimesig_type_is(const sg_mimesig_type *t, const char *type,
+			       const char *sub)
+{
+	return t->is_simple ? sg_ctype_is(&t->simple, type, sub)
+		: g_mime_content_type_is_type(t->gmime, type, sub);
+}
+
+/* sg_mimesig_type_param - parameter name into buf ("" when none) */
+static void sg_mimesig_type_param(const sg_mimesig_type *t, const char *name,
+				  char *buf, size_t size)
+{
+	const char *v;
+
+	buf[0] = '\0';
+	if (t->is_simple) {
+		if (!sg_ctype_param(&t->simple, name, buf, size))
+			buf[0] = '\0';
+	} else if ((v = g_mime_content_type_get_parameter(t->gmime, name))
+		   != NULL && strlen(v) < size) {
+		memcpy(buf, v, strlen(v) + 1);
 	}
-	sg_buf_free(&value);
-	return ct;
+}
+
+/* sg_mimesig_type_free - release t */
+static void sg_mimesig_type_free(sg_mimesig_type *t)
+{
+	if (t->gmime != NULL)
+		g_object_unref(t->gmime);
+	sg_buf_free(&t->value);
 }
 
 /*
@@ -180,37 +232,37 @@ static GMimeContentType *sg_mimesig_top_type(sg_mime *m)
  */
 bool	sg_mimesig_maybe(sg_mime *m)
 {
-	GMimeContentType *ct = sg_mimesig_top_type(m);
+	sg_mimesig_type t;
 	bool	maybe;
 
-	if (ct == NULL)
-		return false;
-	maybe = g_mime_content_type_is_type(ct, "multipart", "signed")
-		|| g_mime_content_type_is_type(ct, "application", "*");
-	g_object_unref(ct);
+	maybe = sg_mimesig_top_type(m, &t)
+		&& (sg_mimesig_type_is(&t, "multipart", "signed")
+		    || sg_mimesig_type_is(&t, "application", "*"));
+	sg_mimesig_type_free(&t);
 	return maybe;
 }
 
 /* sg_mimesig_find - the signature at the top level of m, if any */
 sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig)
 {
-	GMimeContentType *ct;
-	const char *protocol, *boundary;
+	sg_mimesig_type t;
+	char	protocol[64], boundary[SG_MIMESIG_BOUNDARY_MAX];
 	sg_status st = sg_status_ok();
 
 	sig->kind = SG_MIMESIG_NONE;
-	if ((ct = sg_mimesig_top_type(m)) == NULL)
-		return st;
-	if (g_mime_content_type_is_type(ct, "multipart", "signed")) {
-		protocol = g_mime_content_type_get_parameter(ct, "protocol");
-		boundary = g_mime_content_type_get_parameter(ct, "boundary");
-		if (protocol == NULL
-		    || (strcasecmp(protocol, "application/pkcs7-signature") != 0
-			&& strcasecmp(protocol,
-				      "application/x-pkcs7-signature") != 0))
+	if (!sg_mimesig_top_type(m, &t))
+		goto cleanup;
+	if (sg_mimesig_type_is(&t, "multipart", "signed")) {
+		sg_mimesig_type_param(&t, "protocol", protocol,
+				      sizeof(protocol));
+		sg_mimesig_type_param(&t, "boundary", boundary,
+				      sizeof(boundary));
+		if (strcasecmp(protocol, "application/pkcs7-signature") != 0
+		    && strcasecmp(protocol,
+				  "application/x-pkcs7-signature") != 0)
 			goto cleanup;	/* PGP/MIME and others: not ours */
-		st = sg_mimesig_detached(m, boundary ? boundary : "", sig);
-	} else if (g_mime_content_type_is_type(ct, "application", "*")) {
+		st = sg_mimesig_detached(m, boundary, sig);
+	} else if (sg_mimesig_type_is(&t, "application", "*")) {
 		st = sg_mime_smime_body(m, &sig->der);
 		if (sg_status_is_ok(&st)
 		    && sg_cms_peek_signed(sig->der.data, sig->der.len))
@@ -220,7 +272,7 @@ sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig)
 		st = sg_status_ok();
 	}
 cleanup:
-	g_object_unref(ct);
+	sg_mimesig_type_free(&t);
 	if (!sg_status_is_ok(&st))
 		sg_mimesig_free(sig);
 	return st;

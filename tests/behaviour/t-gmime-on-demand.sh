@@ -16,15 +16,20 @@
 #	  before it is signed: that one loads it);
 #	- the same with a From: only GMime reads (a quoted display name):
 #	  GMime is loaded, and the copy is signed all the same;
-#	- that first copy at gateway B: GMime is loaded, the signature
-#	  passes (smime=pass), the text is the original's;
+#	- that first copy at gateway B: GMime is not loaded either (the
+#	  Content-Types the gateways write are read by sg_ctype, the base64
+#	  by nettle), the signature passes (smime=pass), the text is the
+#	  original's;
+#	- the same copy with a comment in its Content-Type (a form only
+#	  GMime reads): GMime is loaded, and the result is the same;
 #	- plain inbound mail at B (text/plain, and multipart/alternative):
 #	  GMime is not loaded, and the message is delivered as it came.
 #	Then, as root, in a private mount namespace where GMime's shared
 #	object is /dev/null (a broken installation):
 #	- the outbound message is still signed, encrypted and sent, and plain
 #	  inbound mail delivered;
-#	- the inbound copy defers: exit 75, one 4.x.x line, no sendmail
+#	- the inbound copy is opened and verified all the same; the one
+#	  with the comment defers: exit 75, one 4.x.x line, no sendmail
 #	  call, and the log says that GMime cannot be loaded.
 # DIAGNOSTICS
 #	Exit 0 when every check passed; otherwise 1 and a FAIL: line.
@@ -108,15 +113,31 @@ expect a 0 - 1 'outbound, From: "Alice, Sales" <alice@a.example>'
 loaded 1 "outbound, quoted display name"
 signed_copy a 1 "outbound, quoted display name"
 
-# --- inbound: GMime is loaded --------------------------------------------------
+# passed WHAT - B's copy 1 says smime=pass and holds the original text
+passed() {
+	mailtool results "$(cap b 1)/msg" "$S/unar.eml" >"$S/ar" || fail "$1: no Authentication-Results"
+	grep -q 'smime=pass' "$S/ar" || fail "$1: the signature did not pass: $(cat "$S/ar")"
+	mailtool leaves "$in" "$S/unar.eml" >/dev/null 2>"$S/leaves.err" ||
+		fail "$1: the parts differ from the original: $(cat "$S/leaves.err")"
+	ok "$1: smime=pass, the original text delivered"
+}
+
+# --- inbound: no GMime for what the gateways write ------------------------------
+grep -q '^Content-Type: application/pkcs7-mime; smime-type=enveloped-data' "$S/a2b.eml" ||
+	fail "a2b.eml: not the Content-Type this test expects: $(grep -i '^Content-Type' "$S/a2b.eml")"
 traced b -q BEHG0003 -f alice@a.example -- bob@b.example <"$S/a2b.eml"
 expect b 0 - 1 "inbound, signed and encrypted"
-loaded 1 "inbound"
-mailtool results "$(cap b 1)/msg" "$S/unar.eml" >"$S/ar" || fail "inbound: no Authentication-Results"
-grep -q 'smime=pass' "$S/ar" || fail "inbound: the signature did not pass: $(cat "$S/ar")"
-mailtool leaves "$in" "$S/unar.eml" >/dev/null 2>"$S/leaves.err" ||
-	fail "inbound: the parts differ from the original: $(cat "$S/leaves.err")"
-ok "inbound: smime=pass, the original text delivered"
+loaded 0 "inbound"
+passed "inbound"
+
+# --- inbound: GMime reads a Content-Type in another form -------------------------
+sed 's/smime-type=enveloped-data/smime-type=enveloped-data (from gateway a)/' \
+	"$S/a2b.eml" >"$S/a2b-comment.eml"
+reset b
+traced b -q BEHG0008 -f alice@a.example -- bob@b.example <"$S/a2b-comment.eml"
+expect b 0 - 1 "inbound, a comment in Content-Type"
+loaded 1 "inbound, a comment in Content-Type"
+passed "inbound, a comment in Content-Type"
 
 # --- inbound plain mail: no GMime -----------------------------------------------
 plain=$S/plain-in.eml
@@ -175,8 +196,13 @@ broken b -q BEHG0007 -f carol@c.example -- bob@b.example <"$plain"
 expect b 0 - 1 "plain inbound without a loadable GMime"
 reset b
 
-broken b -q BEHG0005 -f alice@a.example -- bob@b.example <"$S/a2b.eml"
-expect b 75 4. 0 "inbound without a loadable GMime"
+broken b -q BEHG0009 -f alice@a.example -- bob@b.example <"$S/a2b.eml"
+expect b 0 - 1 "inbound without a loadable GMime"
+passed "inbound without a loadable GMime"
+reset b
+
+broken b -q BEHG0005 -f alice@a.example -- bob@b.example <"$S/a2b-comment.eml"
+expect b 75 4. 0 "inbound with a comment, without a loadable GMime"
 grep 'BEHG0005: .*GMime cannot be loaded' "$S/b/smimegw.log" >/dev/null ||
 	fail "inbound without GMime: the log does not say why: $(tail -2 "$S/b/smimegw.log")"
 ok "inbound without GMime: the log says GMime cannot be loaded"

@@ -916,6 +916,102 @@ static void test_plain_top_like_gmime(void)
 	}
 }
 
+/*
+ * test_simple_like_gmime - an envelope whose Content-Type sg_ctype reads
+ * (no GMime) is classified, and its body decoded, as the same envelope
+ * whose Content-Type only GMime reads (a comment added): for strict
+ * base64, for base64 that nettle refuses and GMime decodes anyway, with
+ * one and with two Content-Transfer-Encoding fields, and for a header
+ * that ends at a line that is no field
+ */
+static void test_simple_like_gmime(void)
+{
+	static const char *const heads[] = {
+		"Content-Type: application/pkcs7-mime; smime-type=enveloped-data;"
+		"\n name=\"smime.p7m\"\nContent-Transfer-Encoding: base64\n",
+		"Content-Type: application/x-pkcs7-mime; smime-type="
+		"\"authEnveloped-data\"\nContent-Transfer-Encoding: BASE64\n",
+		"Content-Type: application/pkcs7-mime; smime-type=signed-data\n"
+		"Content-Transfer-Encoding: base64\n",
+		"Content-Type: application/octet-stream\n"
+		"Content-Transfer-Encoding: base64\n",
+		"Content-Type: application/pkcs7-mime; smime-type=enveloped-data"
+		"\nContent-Transfer-Encoding: base64\n"
+		"Content-Transfer-Encoding: quoted-printable\n",
+		"Content-Type: application/pkcs7-mime; smime-type=enveloped-data"
+		"\nContent-Transfer-Encoding: 7bit\n",
+	};
+	static const char *const bodies[] = {
+		"MIAGCSqGSIb3DQEHA6CAMIACAQAxggE=\n", "QUJD\r\nREVG\r\n",
+		"QUJD!REVG\n", "QUJDRA==QUJD\n", "QQ=\n", "\n", "not:base64\n",
+	};
+	size_t	h, b, k;
+
+	for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
+		for (b = 0; b < sizeof(bodies) / sizeof(bodies[0]); b++) {
+			sg_buf	msg[2] = {SG_BUF_INIT, SG_BUF_INIT};
+			sg_buf	body[2] = {SG_BUF_INIT, SG_BUF_INIT};
+			sg_status st[2];
+			sg_mime_kind kind[2];
+			sg_mime *m;
+
+			for (k = 0; k < 2; k++) {
+				sg_buf_append_str(&msg[k], "From: a@a.example\n"
+						  "To: b@b.example\n");
+				sg_buf_append_str(&msg[k], heads[h]);
+				if (k == 1) {
+					/* "(x)" after the subtype: GMime's */
+					char   *semi = strchr(strstr((char *)
+						   msg[k].data, "Content-Type:"),
+							      ';');
+					char   *nl = strchr(strstr((char *)
+						   msg[k].data, "Content-Type:"),
+							    '\n');
+					size_t	at = (size_t) ((semi && semi < nl
+						  ? semi : nl) - (char *)
+						  msg[k].data);
+					sg_buf	tmp = SG_BUF_INIT;
+
+					sg_buf_append(&tmp, msg[k].data, at);
+					sg_buf_append_str(&tmp, " (x)");
+					sg_buf_append(&tmp, msg[k].data + at,
+						      msg[k].len - at);
+					sg_buf_free(&msg[k]);
+					msg[k] = tmp;
+				}
+				sg_buf_append_str(&msg[k], "\n");
+				sg_buf_append_str(&msg[k], bodies[b]);
+				m = parse((const char *) msg[k].data,
+					  msg[k].len);
+				if (m == NULL)
+					break;
+				kind[k] = sg_mime_classify(m);
+				st[k] = sg_mime_smime_body(m, &body[k]);
+				sg_mime_free(m);
+			}
+			if (k == 2) {
+				SG_CHECK_MSG(kind[0] == kind[1], "head %zu "
+					     "body %zu: kind %d, GMime %d", h,
+					     b, kind[0], kind[1]);
+				SG_CHECK_MSG(st[0].code == st[1].code
+					     && body[0].len == body[1].len
+					     && (body[0].len == 0
+						 || memcmp(body[0].data,
+							   body[1].data,
+							   body[0].len) == 0),
+					     "head %zu body %zu: %d %zu bytes,"
+					     " GMime %d %zu bytes", h, b,
+					     st[0].code, body[0].len,
+					     st[1].code, body[1].len);
+			}
+			for (k = 0; k < 2; k++) {
+				sg_buf_free(&msg[k]);
+				sg_buf_free(&body[k]);
+			}
+		}
+	}
+}
+
 int	main(void)
 {
 	sg_testkit_make("gw", true, 2048, &gw);
@@ -934,5 +1030,6 @@ int	main(void)
 	SG_RUN(test_large_envelope_body);
 	SG_RUN(test_address_simple_like_gmime);
 	SG_RUN(test_plain_top_like_gmime);
+	SG_RUN(test_simple_like_gmime);
 	return sg_test_done();
 }
