@@ -12,8 +12,8 @@
 
 #include "sg_ctype.h"
 
-/* sg_ctype_token - length of an RFC 2045 token at p */
-static size_t sg_ctype_token(const char *p)
+/* sg_ctype_token - length of the RFC 2045 token at p (0: none) */
+size_t	sg_ctype_token(const char *p)
 {
 	size_t	n = 0;
 

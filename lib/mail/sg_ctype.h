@@ -56,6 +56,9 @@ typedef struct sg_ctype {
 	sg_ctype_span value[SG_CTYPE_MAX_PARAMS];	/* without quotes */
 } sg_ctype;
 
+/* sg_ctype_token - length of the RFC 2045 token at p (0: none) */
+size_t	sg_ctype_token(const char *p);
+
 /* sg_ctype_parse - value in the simple form into ct; false if not */
 bool	sg_ctype_parse(const char *value, sg_ctype *ct);
 

@@ -1010,17 +1010,6 @@ bool	sg_mime_header(const sg_mime *m, const char *name, sg_buf *value)
 	return false;
 }
 
-/* sg_mime_mime_token - length of an RFC 2045 token at p */
-static size_t sg_mime_mime_token(const char *p)
-{
-	size_t	n = 0;
-
-	while (p[n] > 0x20 && p[n] < 0x7f
-	       && strchr("()<>@,;:\\\"/[]?=", p[n]) == NULL)
-		n++;
-	return n;
-}
-
 /* sg_mime_is - the n bytes at p are want, in any case */
 static bool sg_mime_is(const char *p, size_t n, const char *want)
 {
@@ -1048,11 +1037,11 @@ bool	sg_mime_plain_top(const sg_mime *m)
 	sg_mime_unfold(m->data, ct, &value);
 	p = value.len ? (const char *) value.data : "";
 	type = p + strspn(p, " \t");
-	tn = sg_mime_mime_token(type);
+	tn = sg_ctype_token(type);
 	if (tn == 0 || type[tn] != '/')
 		goto cleanup;
 	sub = type + tn + 1;
-	sn = sg_mime_mime_token(sub);
+	sn = sg_ctype_token(sub);
 	p = sub + sn;
 	p += strspn(p, " \t");
 	if (sn == 0 || (*p != ';' && *p != '\0'))
