@@ -134,10 +134,12 @@ sg_status sg_outsign_entity(sg_outsign *os, const uint8_t *entity, size_t len,
 
 /*
  * sg_outsign_pass - read m's entity once, in pieces: hash it into ss and
- * scan it for 7-bit (each when not NULL); true if delim occurs in it
+ * scan it for 7-bit (each when not NULL); true if delim occurs in it.
+ * *len: the entity's size.
  */
 static bool sg_outsign_pass(const sg_mime *m, const char *delim,
-			    sg_sign_stream *ss, sg_mimesig_scan *scan)
+			    sg_sign_stream *ss, sg_mimesig_scan *scan,
+			    size_t *len)
 {
 	size_t	dlen = strlen(delim), keep = 0, n;
 	sg_mime_entity_reader r;
@@ -146,6 +148,7 @@ static bool sg_outsign_pass(const sg_mime *m, const char *delim,
 
 	sg_buf_reserve(&win, SG_OUTSIGN_PIECE + SG_MIMESIG_DELIM_MAX);
 	sg_mime_entity_open(m, &r);
+	*len = r.total;
 	while ((n = sg_mime_entity_read(&r, win.data + keep,
 					SG_OUTSIGN_PIECE)) > 0) {
 		if (ss != NULL)
@@ -176,9 +179,9 @@ sg_status sg_outsign_message(sg_outsign *os, const sg_mime *m,
 	sg_mimesig_scan scan = SG_MIMESIG_SCAN_INIT;
 	sg_sign_opts opts;
 	sg_sign_stream *ss = NULL;
-	sg_mime_entity_reader r;
 	sg_buf	der = SG_BUF_INIT, entity = SG_BUF_INIT;
 	sg_status st;
+	size_t	elen;
 	bool	clash;
 
 	memset(sig, 0, sizeof(*sig));
@@ -187,7 +190,7 @@ sg_status sg_outsign_message(sg_outsign *os, const sg_mime *m,
 	if (!sg_status_is_ok(&st))
 		goto cleanup;
 	sg_mimesig_build_head(micalg, delim, &sig->head);
-	clash = sg_outsign_pass(m, delim, ss, &scan);
+	clash = sg_outsign_pass(m, delim, ss, &scan, &elen);
 	if (!scan.ok) {
 		/* GMime re-encodes it first: the way with copies */
 		sg_buf_reset(&sig->head);
@@ -199,7 +202,7 @@ sg_status sg_outsign_message(sg_outsign *os, const sg_mime *m,
 	while (clash) {
 		sg_buf_reset(&sig->head);
 		sg_mimesig_build_head(micalg, delim, &sig->head);
-		clash = sg_outsign_pass(m, delim, NULL, NULL);
+		clash = sg_outsign_pass(m, delim, NULL, NULL, &elen);
 	}
 	st = sg_sign_stream_finish(ss, &der);
 	if (!sg_status_is_ok(&st)) {
@@ -208,10 +211,8 @@ sg_status sg_outsign_message(sg_outsign *os, const sg_mime *m,
 		goto cleanup;
 	}
 	sg_mimesig_build_tail(delim, der.data, der.len, &sig->tail);
-	sg_mime_entity_open(m, &r);
 	sig->m = m;
-	sig->total = sig->head.len + r.total + sig->tail.len;
-	sg_mime_entity_close(&r);
+	sig->total = sig->head.len + elen + sig->tail.len;
 cleanup:
 	if (!sg_status_is_ok(&st))
 		sg_outsign_signed_free(sig);
@@ -260,7 +261,7 @@ size_t	sg_outsign_read(void *ctx, uint8_t *buf, size_t want)
 {
 	sg_outsign_reader *r = ctx;
 	const sg_outsign_signed *sig = r->sig;
-	size_t	elen = sig->m != NULL ? r->entity.total : 0;
+	size_t	elen = sig->total - sig->head.len - sig->tail.len;
 	size_t	n, got = 0;
 
 	got += sg_outsign_part(r, 0, sig->head.data, sig->head.len, buf, want);
