@@ -525,6 +525,13 @@ void	sg_mime_decoder_end(sg_mime_decoder *d, sg_buf *out)
 	free(d);
 }
 
+/* sg_mime_b64_body - m's body decoded by nettle, if a simple base64 leaf */
+static bool sg_mime_b64_body(const sg_mime *m, sg_buf *out)
+{
+	return sg_mime_b64_leaf(m)
+		&& sg_b64_decode(m->data + m->body, m->len - m->body, out);
+}
+
 /* sg_mime_part_b64 - the body of a simple base64 leaf, decoded by nettle */
 bool	sg_mime_part_b64(const uint8_t *data, size_t len, sg_buf *out)
 {
@@ -532,8 +539,7 @@ bool	sg_mime_part_b64(const uint8_t *data, size_t len, sg_buf *out)
 	bool	ok;
 
 	sg_mime_raw(&e, data, len);
-	ok = sg_mime_b64_leaf(&e)
-		&& sg_b64_decode(data + e.body, len - e.body, out);
+	ok = sg_mime_b64_body(&e, out);
 	free(e.fields);
 	return ok;
 }
@@ -547,7 +553,7 @@ sg_status sg_mime_smime_body(sg_mime *m, sg_buf *out)
 	GByteArray *bytes;
 
 	sg_buf_reset(out);
-	if (sg_mime_part_b64(m->data, m->len, out)) {
+	if (sg_mime_b64_body(m, out)) {
 		/* strict base64 of a simple leaf: nettle, not GMime */
 		if (out->len == 0)
 			return sg_status_make(SG_REJECT, "S/MIME body is empty");
