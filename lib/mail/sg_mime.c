@@ -343,6 +343,52 @@ static sg_cms_kind sg_mime_peek_part(GMimePart *part)
 	return kind;
 }
 
+/* sg_mime_ctype_parse - value read by sg_ctype if simple, else by GMime */
+bool	sg_mime_ctype_parse(const char *value, sg_mime_ctype *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->is_simple = sg_ctype_parse(value, &t->simple);
+	if (t->is_simple)
+		return true;
+	sg_mime_init();
+	t->gmime = g_mime_content_type_parse(NULL, value);
+	return t->gmime != NULL;
+}
+
+/* sg_mime_ctype_is - type/sub ("*": any subtype) */
+bool	sg_mime_ctype_is(const sg_mime_ctype *t, const char *type,
+			 const char *sub)
+{
+	if (t->is_simple)
+		return sg_ctype_is(&t->simple, type, sub);
+	return t->gmime != NULL
+		&& g_mime_content_type_is_type(t->gmime, type, sub);
+}
+
+/* sg_mime_ctype_param - a parameter's value into buf; false if none/long */
+bool	sg_mime_ctype_param(const sg_mime_ctype *t, const char *name,
+			    char *buf, size_t size)
+{
+	const char *v;
+
+	if (t->is_simple)
+		return sg_ctype_param(&t->simple, name, buf, size);
+	if (t->gmime == NULL
+	    || (v = g_mime_content_type_get_parameter(t->gmime, name)) == NULL
+	    || strlen(v) >= size)
+		return false;
+	memcpy(buf, v, strlen(v) + 1);
+	return true;
+}
+
+/* sg_mime_ctype_free - release t (after any answer of _parse) */
+void	sg_mime_ctype_free(sg_mime_ctype *t)
+{
+	if (t->gmime != NULL)
+		g_object_unref(t->gmime);
+	t->gmime = NULL;
+}
+
 /* sg_mime_single - the one field called name; NULL: none, or several */
 static const sg_mime_field *sg_mime_single(const sg_mime *m, const char *name)
 {
@@ -403,30 +449,6 @@ static bool sg_mime_b64_leaf(const sg_mime *m)
 }
 
 /*
- * sg_mime_simple_token_is - sg_mime_token_is() on parameter name of ct;
- * -1 when ct does not have it
- */
-static int sg_mime_simple_token_is(const sg_ctype *ct, const char *name,
-				   const char *want)
-{
-	size_t	i;
-	char   *buf;
-	int	is = -1;
-
-	for (i = 0; i < ct->nparams; i++) {
-		if (ct->name[i].len != strlen(name)
-		    || strncasecmp(ct->name[i].p, name, ct->name[i].len) != 0)
-			continue;
-		buf = sg_malloc(ct->value[i].len + 1);
-		if (sg_ctype_param(ct, name, buf, ct->value[i].len + 1))
-			is = sg_mime_token_is(buf, want);
-		free(buf);
-		break;
-	}
-	return is;
-}
-
-/*
  * sg_mime_top_is_envelope - a simple Content-Type (sg_mime_simple_ctype)
  * that declares enveloped or authEnveloped S/MIME: what GMime's parse
  * would say, without GMime
@@ -435,15 +457,18 @@ static bool sg_mime_top_is_envelope(const sg_mime *m)
 {
 	sg_buf	value = SG_BUF_INIT;
 	sg_ctype ct;
+	char   *type = NULL;
 	bool	yes = false;
 
+	/* no parameter is longer than the value it is part of */
 	if (sg_mime_simple_ctype(m, &value, &ct)
 	    && (sg_ctype_is(&ct, "application", "pkcs7-mime")
-		|| sg_ctype_is(&ct, "application", "x-pkcs7-mime")))
-		yes = sg_mime_simple_token_is(&ct, "smime-type",
-					      "enveloped-data") == 1
-		    || sg_mime_simple_token_is(&ct, "smime-type",
-					       "authEnveloped-data") == 1;
+		|| sg_ctype_is(&ct, "application", "x-pkcs7-mime"))
+	    && sg_ctype_param(&ct, "smime-type",
+			      type = sg_malloc(value.len + 1), value.len + 1))
+		yes = sg_mime_token_is(type, "enveloped-data")
+		    || sg_mime_token_is(type, "authEnveloped-data");
+	free(type);
 	sg_buf_free(&value);
 	return yes;
 }
@@ -849,11 +874,10 @@ static size_t sg_mime_keys(const sg_mime *m,
 static bool sg_mime_hp_cipher(const sg_mime *e)
 {
 	const sg_mime_field *f;
-	GMimeContentType *ct;
-	sg_ctype simple;
-	char   *value;
+	sg_mime_ctype ct;
+	char   *value, *hp;
 	size_t	i, pos, n = 0;
-	bool	hp;
+	bool	is;
 
 	for (i = 0; i < e->nfields; i++)
 		if (sg_mime_field_is(e, &e->fields[i], "Content-Type"))
@@ -869,20 +893,15 @@ static bool sg_mime_hp_cipher(const sg_mime *e)
 		if (e->data[pos] != '\r' && e->data[pos] != '\n')
 			value[n++] = e->data[pos] ? (char) e->data[pos] : ' ';
 	value[n] = 0;
-	if (sg_ctype_parse(value, &simple)) {
-		/* read as GMime reads it, without GMime */
-		hp = sg_mime_simple_token_is(&simple, "hp", "cipher") == 1;
-		free(value);
-		return hp;
-	}
-	sg_mime_init();
-	ct = g_mime_content_type_parse(NULL, value);
-	hp = ct && sg_mime_token_is(g_mime_content_type_get_parameter(ct, "hp"),
-				    "cipher");
-	if (ct)
-		g_object_unref(ct);
+	/* no parameter is longer than the value it is part of */
+	hp = sg_malloc(n + 1);
+	is = sg_mime_ctype_parse(value, &ct)
+		&& sg_mime_ctype_param(&ct, "hp", hp, n + 1)
+		&& sg_mime_token_is(hp, "cipher");
+	sg_mime_ctype_free(&ct);
+	free(hp);
 	free(value);
-	return hp;
+	return is;
 }
 
 /*

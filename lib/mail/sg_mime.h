@@ -103,6 +103,7 @@
 #include <stdint.h>
 
 #include "sg_buf.h"
+#include "sg_ctype.h"
 #include "sg_eol.h"
 #include "sg_status.h"
 
@@ -138,6 +139,29 @@ void	sg_mime_free(sg_mime *m);
  * GMime.
  */
 sg_mime_kind sg_mime_classify(sg_mime *m);
+
+/*
+ * sg_mime_ctype_parse - a Content-Type value (unfolded) as GMime reads
+ * it: by sg_ctype(3) when it has the simple form, which GMime reads the
+ * same way, else by GMime (set up then); false when GMime cannot parse
+ * it. value must outlive t; t is released with sg_mime_ctype_free()
+ * whatever the answer. sg_mime_ctype_is() compares type/sub ("*": any
+ * subtype); sg_mime_ctype_param() copies a parameter's value into buf,
+ * false when there is none or it does not fit.
+ */
+struct _GMimeContentType;
+typedef struct sg_mime_ctype {
+	sg_ctype simple;		/* when is_simple */
+	bool	is_simple;
+	struct _GMimeContentType *gmime;	/* else, or NULL */
+} sg_mime_ctype;
+
+bool	sg_mime_ctype_parse(const char *value, sg_mime_ctype *t);
+bool	sg_mime_ctype_is(const sg_mime_ctype *t, const char *type,
+			 const char *sub);
+bool	sg_mime_ctype_param(const sg_mime_ctype *t, const char *name,
+			    char *buf, size_t size);
+void	sg_mime_ctype_free(sg_mime_ctype *t);
 
 /*
  * sg_mime_plain_top - true when the top-level Content-Type shows, without

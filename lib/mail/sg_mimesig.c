@@ -27,7 +27,6 @@
 
 #include "sg_b64.h"
 #include "sg_cms.h"
-#include "sg_ctype.h"
 #include "sg_mem.h"
 #include "sg_mimesig.h"
 
@@ -163,66 +162,16 @@ static sg_status sg_mimesig_detached(sg_mime *m, const char *boundary,
 #define SG_MIMESIG_BOUNDARY_MAX	72
 
 /*
- * The first Content-Type of m: read by sg_ctype when it has the simple
- * form (GMime reads that the same way), else parsed by GMime.
+ * sg_mimesig_top_type - the first Content-Type of m (its value kept in
+ * value, which t points into); false: none, a plain top level
+ * (sg_mime_plain_top), or one that does not parse. The caller frees
+ * value and t either way.
  */
-typedef struct sg_mimesig_type {
-	sg_buf	value;			/* the field's unfolded value */
-	sg_ctype simple;		/* when is_simple */
-	bool	is_simple;
-	GMimeContentType *gmime;	/* else, or NULL */
-} sg_mimesig_type;
-
-/*
- * sg_mimesig_top_type - the first Content-Type of m; false: none, a plain
- * top level (sg_mime_plain_top), or one that does not parse
- */
-static bool sg_mimesig_top_type(sg_mime *m, sg_mimesig_type *t)
+static bool sg_mimesig_top_type(sg_mime *m, sg_buf *value, sg_mime_ctype *t)
 {
 	memset(t, 0, sizeof(*t));
-	if (sg_mime_plain_top(m) || !sg_mime_header(m, "Content-Type",
-						    &t->value))
-		return false;
-	t->is_simple = sg_ctype_parse((const char *) t->value.data,
-				      &t->simple);
-	if (t->is_simple)
-		return true;
-	sg_mime_init();
-	t->gmime = g_mime_content_type_parse(NULL,
-					     (const char *) t->value.data);
-	return t->gmime != NULL;
-}
-
-/* sg_mimesig_type_is - type/sub ("*": any) */
-static bool sg_mimesig_type_is(const sg_mimesig_type *t, const char *type,
-			       const char *sub)
-{
-	return t->is_simple ? sg_ctype_is(&t->simple, type, sub)
-		: g_mime_content_type_is_type(t->gmime, type, sub);
-}
-
-/* sg_mimesig_type_param - parameter name into buf ("" when none) */
-static void sg_mimesig_type_param(const sg_mimesig_type *t, const char *name,
-				  char *buf, size_t size)
-{
-	const char *v;
-
-	buf[0] = '\0';
-	if (t->is_simple) {
-		if (!sg_ctype_param(&t->simple, name, buf, size))
-			buf[0] = '\0';
-	} else if ((v = g_mime_content_type_get_parameter(t->gmime, name))
-		   != NULL && strlen(v) < size) {
-		memcpy(buf, v, strlen(v) + 1);
-	}
-}
-
-/* sg_mimesig_type_free - release t */
-static void sg_mimesig_type_free(sg_mimesig_type *t)
-{
-	if (t->gmime != NULL)
-		g_object_unref(t->gmime);
-	sg_buf_free(&t->value);
+	return !sg_mime_plain_top(m) && sg_mime_header(m, "Content-Type", value)
+		&& sg_mime_ctype_parse((const char *) value->data, t);
 }
 
 /*
@@ -232,37 +181,43 @@ static void sg_mimesig_type_free(sg_mimesig_type *t)
  */
 bool	sg_mimesig_maybe(sg_mime *m)
 {
-	sg_mimesig_type t;
+	sg_buf	value = SG_BUF_INIT;
+	sg_mime_ctype t;
 	bool	maybe;
 
-	maybe = sg_mimesig_top_type(m, &t)
-		&& (sg_mimesig_type_is(&t, "multipart", "signed")
-		    || sg_mimesig_type_is(&t, "application", "*"));
-	sg_mimesig_type_free(&t);
+	maybe = sg_mimesig_top_type(m, &value, &t)
+		&& (sg_mime_ctype_is(&t, "multipart", "signed")
+		    || sg_mime_ctype_is(&t, "application", "*"));
+	sg_mime_ctype_free(&t);
+	sg_buf_free(&value);
 	return maybe;
 }
 
 /* sg_mimesig_find - the signature at the top level of m, if any */
 sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig)
 {
-	sg_mimesig_type t;
+	sg_buf	value = SG_BUF_INIT;
+	sg_mime_ctype t;
 	char	protocol[64], boundary[SG_MIMESIG_BOUNDARY_MAX];
 	sg_status st = sg_status_ok();
 
 	sig->kind = SG_MIMESIG_NONE;
-	if (!sg_mimesig_top_type(m, &t))
+	if (!sg_mimesig_top_type(m, &value, &t))
 		goto cleanup;
-	if (sg_mimesig_type_is(&t, "multipart", "signed")) {
-		sg_mimesig_type_param(&t, "protocol", protocol,
-				      sizeof(protocol));
-		sg_mimesig_type_param(&t, "boundary", boundary,
-				      sizeof(boundary));
+	if (sg_mime_ctype_is(&t, "multipart", "signed")) {
+		/* none, or too long to be ours: "" */
+		if (!sg_mime_ctype_param(&t, "protocol", protocol,
+					 sizeof(protocol)))
+			protocol[0] = '\0';
+		if (!sg_mime_ctype_param(&t, "boundary", boundary,
+					 sizeof(boundary)))
+			boundary[0] = '\0';
 		if (strcasecmp(protocol, "application/pkcs7-signature") != 0
 		    && strcasecmp(protocol,
 				  "application/x-pkcs7-signature") != 0)
 			goto cleanup;	/* PGP/MIME and others: not ours */
 		st = sg_mimesig_detached(m, boundary, sig);
-	} else if (sg_mimesig_type_is(&t, "application", "*")) {
+	} else if (sg_mime_ctype_is(&t, "application", "*")) {
 		st = sg_mime_smime_body(m, &sig->der);
 		if (sg_status_is_ok(&st)
 		    && sg_cms_peek_signed(sig->der.data, sig->der.len))
@@ -272,7 +227,8 @@ sg_status sg_mimesig_find(sg_mime *m, sg_mimesig *sig)
 		st = sg_status_ok();
 	}
 cleanup:
-	sg_mimesig_type_free(&t);
+	sg_mime_ctype_free(&t);
+	sg_buf_free(&value);
 	if (!sg_status_is_ok(&st))
 		sg_mimesig_free(sig);
 	return st;
