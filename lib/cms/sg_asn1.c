@@ -125,6 +125,8 @@ sg_status sg_asn1_write_str(asn1_node node, const char *path,
 	return sg_asn1_write(node, path, value, 0);
 }
 
+const uint8_t sg_asn1_null[2] = {0x05, 0x00};
+
 /* sg_asn1_alg_der - DER of an AlgorithmIdentifier { oid, params } */
 sg_status sg_asn1_alg_der(const char *oid, const uint8_t *params,
 			  size_t params_len, sg_buf *out)

@@ -30,6 +30,14 @@
 
 #define SG_ASN1_OID_MAX 128
 
+/* Object identifiers and an encoding that more than one writer needs. */
+#define SG_OID_DATA		"1.2.840.113549.1.7.1"
+#define SG_OID_RSA		"1.2.840.113549.1.1.1"
+#define SG_OID_MGF1		"1.2.840.113549.1.1.8"
+
+/* sg_asn1_null - the DER of NULL, as an algorithm's parameters */
+extern const uint8_t sg_asn1_null[2];
+
 /* sg_asn1_create - an empty element of a type of the module */
 sg_status sg_asn1_create(const char *type, asn1_node *node);
 

@@ -28,19 +28,14 @@
 #include "sg_cms.h"
 #include "sg_mem.h"
 
-#define OID_DATA		"1.2.840.113549.1.7.1"
 #define OID_ENVELOPED		"1.2.840.113549.1.7.3"
 #define OID_AUTH_ENVELOPED	"1.2.840.113549.1.9.16.1.23"
-#define OID_RSA			"1.2.840.113549.1.1.1"
 #define OID_RSAES_OAEP		"1.2.840.113549.1.1.7"
-#define OID_MGF1		"1.2.840.113549.1.1.8"
 #define OID_PSPECIFIED		"1.2.840.113549.1.1.9"
 #define OID_SHA1		"1.3.14.3.2.26"
 #define OID_SHA256		"2.16.840.1.101.3.4.2.1"
 #define OID_SHA384		"2.16.840.1.101.3.4.2.2"
 #define OID_SHA512		"2.16.840.1.101.3.4.2.3"
-
-static const uint8_t sg_der_null[] = {0x05, 0x00};
 
 /* Largest RSA modulus we accept in an encryptedKey: 16384 bits. */
 #define SG_CMS_MAX_ENCKEY	2048
@@ -57,17 +52,17 @@ static sg_status sg_cms_oaep_params_der(sg_buf *out)
 	sg_buf	sha = SG_BUF_INIT;
 	sg_status st;
 
-	st = sg_asn1_alg_der(OID_SHA256, sg_der_null, sizeof(sg_der_null), &sha);
+	st = sg_asn1_alg_der(OID_SHA256, sg_asn1_null, sizeof(sg_asn1_null), &sha);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_create("RSAESOAEPParams", &params);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write_str(params, "hashFunc.algorithm", OID_SHA256);
 	if (sg_status_is_ok(&st))
-		st = sg_asn1_write(params, "hashFunc.parameters", sg_der_null,
-				   sizeof(sg_der_null));
+		st = sg_asn1_write(params, "hashFunc.parameters", sg_asn1_null,
+				   sizeof(sg_asn1_null));
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write_str(params, "maskGenFunc.algorithm",
-				       OID_MGF1);
+				       SG_OID_MGF1);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write(params, "maskGenFunc.parameters", sha.data,
 				   sha.len);
@@ -173,11 +168,11 @@ static sg_status sg_cms_write_ktri(asn1_node ci, const char *base,
 	} else {
 		st = sg_asn1_write_str(ci,
 				    SUB("keyEncryptionAlgorithm.algorithm"),
-				       OID_RSA);
+				       SG_OID_RSA);
 		if (sg_status_is_ok(&st))
 			st = sg_asn1_write(ci,
 				   SUB("keyEncryptionAlgorithm.parameters"),
-					   sg_der_null, sizeof(sg_der_null));
+					   sg_asn1_null, sizeof(sg_asn1_null));
 	}
 	if (sg_status_is_ok(&st)) {
 		sg_buf_reset(&tmp);
@@ -232,7 +227,7 @@ static sg_status sg_cms_build(const sg_cms_encrypt_opts *opts,
 	st = sg_cms_content_params_der(opts->cipher, iv, &params);
 	snprintf(path, sizeof(path), "%s.contentType", eci);
 	if (sg_status_is_ok(&st))
-		st = sg_asn1_write_str(ci, path, OID_DATA);
+		st = sg_asn1_write_str(ci, path, SG_OID_DATA);
 	snprintf(path, sizeof(path), "%s.contentEncryptionAlgorithm.algorithm",
 		 eci);
 	if (sg_status_is_ok(&st))
@@ -635,8 +630,8 @@ static bool sg_cms_hash_alg(asn1_node node, const char *path,
 	if (!sg_asn1_present(node, p))
 		return true;
 	return sg_asn1_read_small(node, p, param, sizeof(param), &len)
-		&& len == sizeof(sg_der_null)
-		&& memcmp(param, sg_der_null, len) == 0;
+		&& len == sizeof(sg_asn1_null)
+		&& memcmp(param, sg_asn1_null, len) == 0;
 }
 
 /* sg_cms_oaep_params - parse RSAES-OAEP-params, applying the defaults */
@@ -654,7 +649,7 @@ static sg_status sg_cms_oaep_params(const uint8_t *der, size_t len,
 	at->kt.hash = SG_KEYTRANS_SHA1;
 	at->kt.label = NULL;
 	at->kt.label_len = 0;
-	if (len == 0 || (len == 2 && memcmp(der, sg_der_null, 2) == 0))
+	if (len == 0 || (len == 2 && memcmp(der, sg_asn1_null, 2) == 0))
 		return sg_status_ok();	/* absent or NULL: all defaults */
 	st = sg_asn1_decode("RSAESOAEPParams", der, len, &p);
 	if (!sg_status_is_ok(&st))
@@ -666,7 +661,7 @@ static sg_status sg_cms_oaep_params(const uint8_t *der, size_t len,
 	if (sg_asn1_present(p, "maskGenFunc")) {
 		if (!sg_asn1_read_str(p, "maskGenFunc.algorithm", oid,
 				      sizeof(oid))
-		    || strcmp(oid, OID_MGF1) != 0
+		    || strcmp(oid, SG_OID_MGF1) != 0
 		    || !sg_asn1_read(p, "maskGenFunc.parameters", &buf)) {
 			st = sg_status_make(SG_REJECT,
 					 "unsupported RSAES-OAEP mask function");
@@ -788,7 +783,7 @@ static sg_status sg_cms_ktri_attempt(asn1_node ci, const char *ktri,
 		sg_buf_free(&params);
 		return sg_status_make(SG_REJECT, "malformed RecipientInfo");
 	}
-	if (strcmp(oid, OID_RSA) == 0) {
+	if (strcmp(oid, SG_OID_RSA) == 0) {
 		at->kt.alg = SG_KEYTRANS_RSA_PKCS1;
 		at->kt.hash = SG_KEYTRANS_SHA1;
 		at->kt.label = NULL;

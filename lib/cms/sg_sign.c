@@ -35,13 +35,8 @@
 #define SG_SIGN_MAX_KEY_FILE	(1024 * 1024)
 #define SG_SIGN_MIN_RSA_BITS	2048
 
-#define OID_DATA		"1.2.840.113549.1.7.1"
 #define OID_SIGNED_DATA		"1.2.840.113549.1.7.2"
-#define OID_RSA			"1.2.840.113549.1.1.1"
-#define OID_MGF1		"1.2.840.113549.1.1.8"
 #define OID_RSASSA_PSS		"1.2.840.113549.1.1.10"
-
-static const uint8_t sg_der_null[] = {0x05, 0x00};
 
 struct sg_sign_stream {
 	const sg_signer *signer;
@@ -464,8 +459,8 @@ static sg_status sg_sign_algorithm(const sg_signer *signer,
 	}
 	if (!opts->rsa_pss) {
 		*sign = gnutls_pk_to_sign(GNUTLS_PK_RSA, dig);
-		*oid = OID_RSA;
-		sg_buf_append(params, sg_der_null, sizeof(sg_der_null));
+		*oid = SG_OID_RSA;
+		sg_buf_append(params, sg_asn1_null, sizeof(sg_asn1_null));
 		return sg_status_ok();
 	}
 	*sign = dig == GNUTLS_DIG_SHA512 ? GNUTLS_SIGN_RSA_PSS_RSAE_SHA512
@@ -482,7 +477,7 @@ static sg_status sg_sign_algorithm(const sg_signer *signer,
 		st = sg_asn1_write(pss, "hashAlgorithm.parameters", NULL, 0);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write_str(pss, "maskGenAlgorithm.algorithm",
-				       OID_MGF1);
+				       SG_OID_MGF1);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write(pss, "maskGenAlgorithm.parameters",
 				   hash.data, hash.len);
@@ -594,7 +589,7 @@ static sg_status sg_sign_finish(sg_sign_stream *ss, const uint8_t *content,
 		st = sg_sign_alg(sd, "content.digestAlgorithms.?LAST", dig);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write_str(sd, "content.encapContentInfo."
-				       "eContentType", OID_DATA);
+				       "eContentType", SG_OID_DATA);
 	if (sg_status_is_ok(&st))
 		st = sg_asn1_write(sd, "content.encapContentInfo.eContent",
 				   content, content != NULL ? len : 0);
