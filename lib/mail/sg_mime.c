@@ -389,17 +389,26 @@ void	sg_mime_ctype_free(sg_mime_ctype *t)
 	t->gmime = NULL;
 }
 
-/* sg_mime_single - the one field called name; NULL: none, or several */
-static const sg_mime_field *sg_mime_single(const sg_mime *m, const char *name)
+/*
+ * sg_mime_single - the one field called name; NULL: none, or several
+ * (GMime reads the last of several); *many (may be NULL) says which
+ */
+static const sg_mime_field *sg_mime_single(const sg_mime *m, const char *name,
+					   bool *many)
 {
 	const sg_mime_field *f = NULL;
 	size_t	i;
 
+	if (many != NULL)
+		*many = false;
 	for (i = 0; i < m->nfields; i++) {
 		if (!sg_mime_field_is(m, &m->fields[i], name))
 			continue;
-		if (f != NULL)
-			return NULL;	/* GMime reads the last one */
+		if (f != NULL) {
+			if (many != NULL)
+				*many = true;
+			return NULL;
+		}
 		f = &m->fields[i];
 	}
 	return f;
@@ -414,7 +423,7 @@ static void sg_mime_unfold(const uint8_t *, const sg_mime_field *, sg_buf *);
 static bool sg_mime_simple_ctype(const sg_mime *m, sg_buf *value,
 				 sg_ctype *ct)
 {
-	const sg_mime_field *f = sg_mime_single(m, "Content-Type");
+	const sg_mime_field *f = sg_mime_single(m, "Content-Type", NULL);
 
 	if (f == NULL)
 		return false;
@@ -432,7 +441,8 @@ static bool sg_mime_simple_ctype(const sg_mime *m, sg_buf *value,
 static bool sg_mime_b64_leaf(const sg_mime *m)
 {
 	const sg_mime_field *f = sg_mime_single(m,
-						"Content-Transfer-Encoding");
+						"Content-Transfer-Encoding",
+						NULL);
 	sg_buf	value = SG_BUF_INIT;
 	sg_ctype ct;
 	bool	ok;
@@ -457,18 +467,19 @@ static bool sg_mime_top_is_envelope(const sg_mime *m)
 {
 	sg_buf	value = SG_BUF_INIT;
 	sg_ctype ct;
-	char   *type = NULL;
+	char   *type;
 	bool	yes = false;
 
-	/* no parameter is longer than the value it is part of */
 	if (sg_mime_simple_ctype(m, &value, &ct)
 	    && (sg_ctype_is(&ct, "application", "pkcs7-mime")
-		|| sg_ctype_is(&ct, "application", "x-pkcs7-mime"))
-	    && sg_ctype_param(&ct, "smime-type",
-			      type = sg_malloc(value.len + 1), value.len + 1))
-		yes = sg_mime_token_is(type, "enveloped-data")
-		    || sg_mime_token_is(type, "authEnveloped-data");
-	free(type);
+		|| sg_ctype_is(&ct, "application", "x-pkcs7-mime"))) {
+		/* no parameter is longer than the value it is part of */
+		type = sg_malloc(value.len + 1);
+		yes = sg_ctype_param(&ct, "smime-type", type, value.len + 1)
+			&& (sg_mime_token_is(type, "enveloped-data")
+			    || sg_mime_token_is(type, "authEnveloped-data"));
+		free(type);
+	}
 	sg_buf_free(&value);
 	return yes;
 }
@@ -1045,18 +1056,14 @@ static bool sg_mime_is(const char *p, size_t n, const char *want)
 bool	sg_mime_plain_top(const sg_mime *m)
 {
 	sg_buf	value = SG_BUF_INIT;
-	const sg_mime_field *ct = NULL;
+	const sg_mime_field *ct;
 	const char *p, *type, *sub;
-	size_t	tn, sn, i;
-	bool	plain = false;
+	size_t	tn, sn;
+	bool	plain = false, many;
 
-	for (i = 0; i < m->nfields; i++) {
-		if (!sg_mime_field_is(m, &m->fields[i], "Content-Type"))
-			continue;
-		if (ct != NULL)
-			return false;	/* GMime reads the last one */
-		ct = &m->fields[i];
-	}
+	ct = sg_mime_single(m, "Content-Type", &many);
+	if (many)
+		return false;		/* GMime reads the last one */
 	if (ct == NULL)
 		return true;		/* text/plain (RFC 2045 5.2) */
 	sg_mime_unfold(m->data, ct, &value);
