@@ -8,10 +8,11 @@
  *	gnutls_pkcs7_sign hashes content it is given whole: a large
  *	message would have to exist twice. Here the content is hashed in
  *	pieces (sg_sign_stream), then the signed attributes (sg_smimeattr)
- *	are encoded once, signed with gnutls_privkey_sign_data2, and sent
- *	as those same bytes. The layout is the one gnutls_pkcs7_sign
- *	writes (test_sign holds the two to the same bytes for PKCS#1 v1.5),
- *	so the readers that accepted it still do.
+ *	are encoded once, signed (sg_rsasign for PKCS#1 v1.5, else
+ *	gnutls_privkey_sign_data2), and sent as those same bytes. The
+ *	layout is the one gnutls_pkcs7_sign writes (test_sign holds the
+ *	two to the same bytes for PKCS#1 v1.5), so the readers that
+ *	accepted it still do.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 #include "sg_asn1.h"
 #include "sg_certs.h"
 #include "sg_mem.h"
+#include "sg_rsasign.h"
 #include "sg_sign.h"
 #include "sg_smimeattr.h"
 
@@ -538,6 +540,42 @@ static sg_status sg_sign_alg(asn1_node sd, const char *path,
 }
 
 /*
+ * sg_sign_bytes - the signature of tbs: PKCS#1 v1.5 through sg_rsasign
+ * (the same bytes in half the time, checked with the certificate's key),
+ * RSA-PSS and ECDSA through GnuTLS
+ */
+static sg_status sg_sign_bytes(const sg_signer *signer,
+			       const sg_sign_opts *opts,
+			       gnutls_sign_algorithm_t sign,
+			       const gnutls_datum_t *tbs, gnutls_datum_t *sig)
+{
+	gnutls_digest_algorithm_t dig = sg_digest_gnutls(opts->digest);
+	gnutls_pubkey_t pub = NULL;
+	uint8_t	digest[64];
+	sg_status st;
+	int	ret;
+
+	if (signer->pk != GNUTLS_PK_RSA || opts->rsa_pss) {
+		if ((ret = gnutls_privkey_sign_data2(signer->key, sign, 0, tbs,
+						     sig)) < 0)
+			return sg_status_make(SG_INTERNAL, "signing failed: %s",
+					      gnutls_strerror(ret));
+		return sg_status_ok();
+	}
+	if ((ret = gnutls_hash_fast(dig, tbs->data, tbs->size, digest)) < 0
+	    || (ret = gnutls_pubkey_init(&pub)) < 0
+	    || (ret = gnutls_pubkey_import_x509(pub, sg_signer_cert(signer),
+						0)) < 0)
+		st = sg_status_make(SG_INTERNAL, "signing failed: %s",
+				    gnutls_strerror(ret));
+	else
+		st = sg_rsasign(signer->key, pub, dig, digest, sig);
+	if (pub != NULL)
+		gnutls_pubkey_deinit(pub);
+	return st;
+}
+
+/*
  * sg_sign_finish - the SignedData around ss's digest, eContent when
  * content is not NULL; releases nothing
  */
@@ -553,7 +591,6 @@ static sg_status sg_sign_finish(sg_sign_stream *ss, const uint8_t *content,
 	gnutls_datum_t tbs, sig = {NULL, 0};
 	asn1_node sd = NULL;
 	sg_status st;
-	int	ret;
 
 	/* RFC 5652 allows it, but no MIME entity is empty: a caller's bug */
 	if (ss->len == 0)
@@ -569,12 +606,9 @@ static sg_status sg_sign_finish(sg_sign_stream *ss, const uint8_t *content,
 		goto cleanup;
 	tbs.data = attrs.data;
 	tbs.size = (unsigned) attrs.len;
-	if ((ret = gnutls_privkey_sign_data2(signer->key, sign, 0, &tbs,
-					     &sig)) < 0) {
-		st = sg_status_make(SG_INTERNAL, "signing failed: %s",
-				    gnutls_strerror(ret));
+	st = sg_sign_bytes(signer, &ss->opts, sign, &tbs, &sig);
+	if (!sg_status_is_ok(&st))
 		goto cleanup;
-	}
 	/* the signed SET OF, sent as [0] IMPLICIT (RFC 5652 section 5.4) */
 	attrs.data[0] = 0xa0;
 

@@ -76,7 +76,8 @@
  *
  *	sg_sign_*(): SG_CONFIG for options that do not fit the key (PSS with
  *	an EC key, an unknown digest or cipher); SG_INTERNAL when GnuTLS
- *	fails; SG_REJECT for empty content (a MIME entity is never empty:
+ *	fails or a signature does not verify with the signer certificate's
+ *	key (sg_rsasign(3)); SG_REJECT for empty content (a MIME entity is never empty:
  *	it is the caller's mistake). On failure der is left as it was.
  */
 #ifndef SG_SIGN_H
