@@ -4,6 +4,8 @@
 # SYNOPSIS
 #	tests/bench/bench-lab.sh [-n COUNT] [-k KB] [-l "LIMIT..."] [-r REPEAT]
 #		[-w WARMUP] SMIMEGW [PKI_DIR]
+#	tests/bench/bench-lab.sh -p PAIRS [-F] [-n COUNT] [-k KB] [-w WARMUP]
+#		SMIMEGW [PKI_DIR]
 # DESCRIPTION
 #	A benchmark, not a test (not registered in ctest): it prints figures
 #	and asserts only that the mail arrived. As root, in the e2e lab
@@ -32,6 +34,21 @@
 #	sample's process limit; both timed to submission done and to the last
 #	file at B (the harness, sh and setpriv per message, is included).
 #
+#	With -p, only rows 2 and 3 run, PAIRS times each, back to back and
+#	in turns (2 3, 3 2, 2 3, ...), and the figure is the median of the
+#	PAIRS ratios of one pair: on a shared machine whose speed drifts over
+#	minutes (the null filter's own rate has varied 60 to 125 msg/s from
+#	one round to the next here), a pair's two rows see the same machine,
+#	where medians of whole rounds do not.
+#
+#	-F adds a third row to each pair, in turn with the other two: the
+#	floor filter (floor-filter.c, built here against the static
+#	libraries beside SMIMEGW, ../lib): linked with GnuTLS, it reads the
+#	message, makes one RSA signature of its digest with A's key through
+#	sg_rsasign(3), as smimegw signs, and execs sendmail with the message
+#	unchanged. It is what any filter of this design that signs with A's
+#	key can at best reach.
+#
 #	Configurations are switched with postconf -P/-F and a restart of
 #	both instances (stop, wait until every process of the instance is
 #	gone, start); every row starts with empty queues and an empty Maildir
@@ -49,6 +66,8 @@
 #	-n COUNT	messages per row (default 500)
 #	-k KB		approximate size of each message (default 10)
 #	-l "LIMIT..."	process limits of the smimegw service for row 3
+#	-p PAIRS	paired mode: rows 2 and 3 only, PAIRS pairs (above)
+#	-F		with -p: the floor filter as a third row (above)
 #	-r REPEAT	run all rows REPEAT times, one round after the other
 #			(default 1); the table shows the median of each row
 #			and the range of its rates (for a shared machine)
@@ -73,13 +92,16 @@ HERE=$(cd "$BENCH/../e2e" && pwd)
 
 usage() {
 	echo "usage: $TEST [-n COUNT] [-k KB] [-l \"LIMIT...\"] [-r REPEAT] [-w WARMUP] SMIMEGW [PKI_DIR]" >&2
+	echo "       $TEST -p PAIRS [-F] [-n COUNT] [-k KB] [-w WARMUP] SMIMEGW [PKI_DIR]" >&2
 	exit 2
 }
 
-COUNT=500 KB=10 LIMITS="" WARM=5 REPEAT=1
-while getopts n:k:l:r:w: opt; do
+COUNT=500 KB=10 LIMITS="" WARM=5 REPEAT=1 PAIRS=0 FLOOR=0
+while getopts Fn:k:l:p:r:w: opt; do
 	case $opt in
+	F) FLOOR=1 ;;
 	n) COUNT=$OPTARG ;;
+	p) PAIRS=$OPTARG ;;
 	r) REPEAT=$OPTARG ;;
 	k) KB=$OPTARG ;;
 	l) LIMITS=$OPTARG ;;
@@ -89,11 +111,22 @@ while getopts n:k:l:r:w: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
-for v in "$COUNT" "$KB" "$WARM" "$REPEAT" $LIMITS; do
+for v in "$COUNT" "$KB" "$WARM" "$REPEAT" "$PAIRS" $LIMITS; do
 	case $v in ''|*[!0-9]*) usage ;; esac
 done
 [ "$COUNT" -ge 1 ] && [ "$KB" -ge 1 ] && [ "$REPEAT" -ge 1 ] || usage
 [ -x "$1" ] || fail "smimegw binary not found or not executable: $1"
+if [ "$FLOOR" -eq 1 ]; then
+	[ "$PAIRS" -gt 0 ] || usage
+	LIBS=$(cd "$(dirname "$1")/../lib" 2>/dev/null && pwd) \
+		|| fail "no lib/ beside $1 for the floor filter"
+	FLOOR_BIN=$(mktemp /tmp/floor-filter.XXXXXX)
+	# shellcheck disable=SC2046 # pkg-config's words
+	cc -O2 -I "$TOP/lib/cms" -I "$TOP/lib/util" -o "$FLOOR_BIN" \
+		"$BENCH/floor-filter.c" "$LIBS/libsmimegw_cms.a" \
+		"$LIBS/libsmimegw_util.a" $(pkg-config --libs gnutls hogweed nettle gmp) \
+		|| fail "cannot build the floor filter against $LIBS"
+fi
 # shellcheck disable=SC2034 # read by lab.sh
 SMIMEGW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 PKI=${2:-$E2E_ROOT/pki}
@@ -361,6 +394,14 @@ postconf -c "$A/etc" -M "nullfilter/unix=nullfilter unix - n n - $SAMPLE_LIMIT p
 postconf -c "$A/etc" -e "nullfilter_time_limit = $(postconf -c "$A/etc" -h smimegw_time_limit)" \
 	"nullfilter_destination_recipient_limit = $(postconf -c "$A/etc" -h smimegw_destination_recipient_limit)"
 
+if [ "$FLOOR" -eq 1 ]; then
+	install -m 755 "$FLOOR_BIN" "$E2E_ROOT/floor-filter"
+	rm -f "$FLOOR_BIN"
+	postconf -c "$A/etc" -M "floorfilter/unix=floorfilter unix - n n - $SAMPLE_LIMIT pipe flags=Rq user=$E2E_USER null_sender= argv=$E2E_ROOT/floor-filter $A/smimegw/gateway.key -f \${sender} -- \${recipient}"
+	postconf -c "$A/etc" -e "floorfilter_time_limit = $(postconf -c "$A/etc" -h smimegw_time_limit)" \
+		"floorfilter_destination_recipient_limit = $(postconf -c "$A/etc" -h smimegw_destination_recipient_limit)"
+fi
+
 lab_start a || fail "gateway A did not start"
 lab_start b || fail "gateway B did not start"
 py gen "$W/msgs" "$COUNT" "$KB" "$RUN"
@@ -370,11 +411,53 @@ lab_log "A smtpd :$PA -> B smtpd :$PB; $COUNT messages of $(stat -c %s "$W/msgs/
 
 # ------------------------------------------------------------------ rows
 
+NULLROW="2 null pipe filter at A, limit $SAMPLE_LIMIT"
+GWROW="3 smimegw at A, limit $SAMPLE_LIMIT"
+# null_row, gw_row - rows 2 and 3
+null_row() { smtp_row "$NULLROW" nullfilter:dummy "" "$SAMPLE_LIMIT" plain; }
+gw_row() { smtp_row "$GWROW" smimegw:dummy "" "$SAMPLE_LIMIT" cipher; }
+
+FLOORROW="floor filter at A, limit $SAMPLE_LIMIT"
+floor_row() { smtp_row "$FLOORROW" floorfilter:dummy "" "$SAMPLE_LIMIT" plain; }
+
+if [ "$PAIRS" -gt 0 ]; then
+	SET=(null_row gw_row)
+	[ "$FLOOR" -eq 0 ] || SET+=(floor_row)
+	for i in $(seq "$PAIRS"); do
+		lab_log "pair $i of $PAIRS"
+		# rotate the order: each row comes first, middle and last in turn
+		for j in $(seq 0 $((${#SET[@]} - 1))); do
+			"${SET[$(((i + j) % ${#SET[@]}))]}"
+		done
+	done
+	# pair_ratios ROW - per pair: null msg/s, ROW msg/s, their ratio; a summary
+	pair_ratios() {
+		# shellcheck disable=SC2086 # word lists
+		paste -d ' ' <(printf '%s\n' ${SECS[$NULLROW]}) <(printf '%s\n' ${SECS[$1]}) \
+		| awk -v n="$COUNT" -v name="$1" '
+			{ z[NR] = n / $1; g[NR] = n / $2; r[NR] = $1 / $2 }
+			END {
+				printf "\n%s\n%-5s %12s %14s %9s\n", name, "pair", "null msg/s", "msg/s", "ratio"
+				for (i = 1; i <= NR; i++) printf "%-5d %12.1f %14.1f %8.2fx\n", i, z[i], g[i], r[i]
+				for (i = 1; i <= NR; i++) for (j = i + 1; j <= NR; j++)
+					if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+				m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+				printf "vs the null filter: median %.2fx of %d pairs (%.2fx to %.2fx)\n", m, NR, r[1], r[NR]
+			}'
+	}
+	echo
+	echo "$PAIRS pairs of rows, $COUNT messages of about $KB KB per row," \
+		"Postfix $(postconf -dh mail_version), $(nproc) cores"
+	pair_ratios "$GWROW"
+	[ "$FLOOR" -eq 0 ] || pair_ratios "$FLOORROW"
+	exit 0
+fi
+
 for round in $(seq "$REPEAT"); do
 	[ "$REPEAT" -eq 1 ] || lab_log "round $round of $REPEAT"
 	smtp_row "1 no filter" "" "" "$SAMPLE_LIMIT" plain
-	smtp_row "2 null pipe filter at A, limit $SAMPLE_LIMIT" nullfilter:dummy "" "$SAMPLE_LIMIT" plain
-	smtp_row "3 smimegw at A, limit $SAMPLE_LIMIT" smimegw:dummy "" "$SAMPLE_LIMIT" cipher
+	null_row
+	gw_row
 	smtp_row "4 smimegw at A and B, limit $SAMPLE_LIMIT" smimegw:dummy smimegw:dummy "$SAMPLE_LIMIT" decrypted
 	for l in $LIMITS; do
 		[ "$l" = "$SAMPLE_LIMIT" ] && continue
