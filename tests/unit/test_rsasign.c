@@ -44,7 +44,10 @@ static void free_key(gnutls_privkey_t key, gnutls_pubkey_t pub)
 	gnutls_pubkey_deinit(pub);
 }
 
-/* same_as_gnutls - one digest signed both ways; 1 when equal */
+/*
+ * same_as_gnutls - one digest signed both ways; 1 when equal, and *first
+ * the first octet of ours
+ */
 static int same_as_gnutls(gnutls_privkey_t key, gnutls_pubkey_t pub,
 			  gnutls_digest_algorithm_t dig, const uint8_t *digest,
 			  unsigned *first)
@@ -54,6 +57,7 @@ static int same_as_gnutls(gnutls_privkey_t key, gnutls_pubkey_t pub,
 	sg_status st;
 	int	same;
 
+	*first = 1;			/* no signature: not a zero octet */
 	st = sg_rsasign(key, pub, dig, digest, &ours);
 	SG_CHECK_MSG(sg_status_is_ok(&st), "%s", st.text);
 	if (!sg_status_is_ok(&st))
